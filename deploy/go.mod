@@ -1,0 +1,7 @@
+module github.com/synthdesk/synthdesk/deploy
+
+go 1.26.0
+
+require github.com/synthdesk/synthdesk/pkg v0.0.0
+
+replace github.com/synthdesk/synthdesk/pkg => ../pkg
