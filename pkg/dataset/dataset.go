@@ -1,12 +1,15 @@
 // Package dataset turns accepted conversations into the job's files:
 // Parquet parts, the manifest and the _SUCCESS marker.
+//
+// A job's files live under JobDir(jobID) in the output store:
+//
+//	job_id=<id>/part-00000.parquet
+//	job_id=<id>/rejected/part-00000.parquet   (when rejected records are kept)
+//	job_id=<id>/_manifest.json
+//	job_id=<id>/_SUCCESS                      (written last)
 package dataset
 
-import (
-	"io"
-
-	"github.com/synthdesk/synthdesk/pkg/record"
-)
+import "fmt"
 
 // Names of a job's files, relative to the job's folder.
 const (
@@ -14,14 +17,14 @@ const (
 	SuccessName  = "_SUCCESS"
 )
 
-// Options tune the Parquet encoding.
-type Options struct {
-	// Compression is "snappy" (default) or "zstd".
-	Compression string
-}
+// PartName is the name of the seq-th Parquet part of accepted records,
+// relative to the job's folder.
+func PartName(seq int64) string { return fmt.Sprintf("part-%05d.parquet", seq) }
 
-// Encode writes recs as one Parquet file to w.
-func Encode(w io.Writer, recs []record.Conversation, opt Options) error { return nil }
+// RejectedPartName is the name of the seq-th Parquet part of rejected
+// records, relative to the job's folder.
+func RejectedPartName(seq int64) string { return fmt.Sprintf("rejected/part-%05d.parquet", seq) }
 
-// Scan reads a Parquet part and calls fn for each record in order.
-func Scan(r io.ReaderAt, size int64, fn func(*record.Conversation) error) error { return nil }
+// JobDir is the Hive-style folder of a job ("job_id=<id>/"), relative to
+// the output root, so query engines expose job_id as a partition column.
+func JobDir(jobID string) string { return "job_id=" + jobID + "/" }
