@@ -1,0 +1,66 @@
+// Package bustest starts real NATS servers for tests: one embedded
+// nats-server with JetStream per test, on a random loopback port, with its
+// store in the test's temporary directory.
+package bustest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+)
+
+// Server starts an embedded NATS server with JetStream and returns it; it
+// is shut down when the test ends.
+func Server(t testing.TB) *server.Server {
+	t.Helper()
+	return ServerWith(t, bus.EmbeddedConfig{})
+}
+
+// ServerWith is Server with options (auth); StoreDir and Listen are set.
+func ServerWith(t testing.TB, cfg bus.EmbeddedConfig) *server.Server {
+	t.Helper()
+	cfg.StoreDir = t.TempDir()
+	cfg.Listen = true
+	s, err := bus.StartEmbedded(cfg)
+	if err != nil {
+		t.Fatalf("start nats: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Shutdown()
+		s.WaitForShutdown()
+	})
+	return s
+}
+
+// Conn connects to s, ensures the topology (file storage, one replica) and
+// closes the connection when the test ends.
+func Conn(t testing.TB, s *server.Server) *bus.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := bus.Connect(ctx, bus.Config{URL: s.ClientURL(), Name: t.Name()})
+	if err != nil {
+		t.Fatalf("connect nats: %v", err)
+	}
+	t.Cleanup(c.Close)
+	if err := c.Ensure(ctx, bus.Topology{Replicas: 1}); err != nil {
+		t.Fatalf("ensure topology: %v", err)
+	}
+	return c
+}
+
+// Eventually polls cond every 10ms until it returns true or the deadline
+// passes, then fails the test with msg.
+func Eventually(t testing.TB, within time.Duration, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", within, msg)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

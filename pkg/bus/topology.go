@@ -1,0 +1,137 @@
+// Package bus is synthdesk's only NATS-aware package: connections, the
+// JetStream topology (streams, consumers, the job store), and the runtime
+// that turns a stage's Handler into a consumer with acks, retries and dead
+// letters. Stage logic never imports it; package pipeline adapts the logic.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Subjects. Every JetStream subject is versioned with the record schema.
+const (
+	// SubjectRequests is served request/reply: a record.Request in, an
+	// IntakeReply out.
+	SubjectRequests = "synthdesk.v1.requests"
+	// SubjectGenerate carries record.Task work items.
+	SubjectGenerate = "synthdesk.v1.generate"
+	// SubjectClassify carries generated record.Conversation.
+	SubjectClassify = "synthdesk.v1.classify"
+	// SubjectValidate carries labeled record.Conversation.
+	SubjectValidate = "synthdesk.v1.validate"
+	// SubjectAccepted prefixes record.Accepted; the last token is the sink
+	// partition: synthdesk.v1.accepted.<partition>.
+	SubjectAccepted = "synthdesk.v1.accepted"
+	// SubjectRejected carries record.Rejected.
+	SubjectRejected = "synthdesk.v1.rejected"
+	// SubjectDead prefixes dead letters: synthdesk.v1.dead.<stage>.
+	SubjectDead = "synthdesk.v1.dead"
+	// SubjectLedger prefixes the validator's admission ledger, one subject
+	// per job: synthdesk.v1.ledger.<job>.
+	SubjectLedger = "synthdesk.v1.ledger"
+)
+
+// Streams and the job store bucket.
+const (
+	StreamGenerate = "SYNTHDESK_GENERATE"
+	StreamClassify = "SYNTHDESK_CLASSIFY"
+	StreamValidate = "SYNTHDESK_VALIDATE"
+	StreamAccepted = "SYNTHDESK_ACCEPTED"
+	StreamRejected = "SYNTHDESK_REJECTED"
+	StreamDead     = "SYNTHDESK_DEAD"
+	StreamLedger   = "SYNTHDESK_LEDGER"
+	JobsBucket     = "synthdesk_jobs"
+)
+
+// Headers set on messages.
+const (
+	HeaderReason    = "Synthdesk-Reason"
+	HeaderStage     = "Synthdesk-Stage"
+	HeaderSubject   = "Synthdesk-Original-Subject"
+	HeaderDelivered = "Synthdesk-Delivered"
+)
+
+// AcceptedSubject is the subject of accepted records of a sink partition.
+func AcceptedSubject(partition int) string {
+	return fmt.Sprintf("%s.%d", SubjectAccepted, partition)
+}
+
+// LedgerSubject is the admission ledger subject of a job.
+func LedgerSubject(jobID string) string { return SubjectLedger + "." + jobID }
+
+// DeadSubject is the dead-letter subject of a stage.
+func DeadSubject(stage string) string { return SubjectDead + "." + stage }
+
+// Topology says how streams are stored.
+type Topology struct {
+	// Replicas of every stream (1 on a laptop, 3 in production).
+	Replicas int
+	// Memory keeps streams in memory instead of files (tests only).
+	Memory bool
+	// DuplicateWindow is how long Nats-Msg-Id de-duplication remembers ids.
+	DuplicateWindow time.Duration
+}
+
+func (t Topology) streams() []jetstream.StreamConfig {
+	storage := jetstream.FileStorage
+	if t.Memory {
+		storage = jetstream.MemoryStorage
+	}
+	replicas := max(t.Replicas, 1)
+	dup := t.DuplicateWindow
+	if dup == 0 {
+		dup = 10 * time.Minute
+	}
+	work := func(name, subject string) jetstream.StreamConfig {
+		return jetstream.StreamConfig{
+			Name: name, Subjects: []string{subject}, Retention: jetstream.WorkQueuePolicy,
+			Storage: storage, Replicas: replicas, Duplicates: dup,
+		}
+	}
+	kept := func(name, subject string, age time.Duration) jetstream.StreamConfig {
+		return jetstream.StreamConfig{
+			Name: name, Subjects: []string{subject}, Retention: jetstream.LimitsPolicy,
+			Storage: storage, Replicas: replicas, Duplicates: dup, MaxAge: age,
+		}
+	}
+	return []jetstream.StreamConfig{
+		work(StreamGenerate, SubjectGenerate),
+		work(StreamClassify, SubjectClassify),
+		work(StreamValidate, SubjectValidate),
+		work(StreamAccepted, SubjectAccepted+".>"),
+		kept(StreamRejected, SubjectRejected, 7*24*time.Hour),
+		kept(StreamDead, SubjectDead+".>", 14*24*time.Hour),
+		kept(StreamLedger, SubjectLedger+".>", 7*24*time.Hour),
+	}
+}
+
+// Ensure creates or updates every stream and the job store. It is
+// idempotent and safe to call from every replica at start-up.
+func (c *Conn) Ensure(ctx context.Context, t Topology) error {
+	for _, cfg := range t.streams() {
+		if _, err := c.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
+		}
+	}
+	storage := jetstream.FileStorage
+	if t.Memory {
+		storage = jetstream.MemoryStorage
+	}
+	kv, err := c.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: JobsBucket, History: 1, Storage: storage, Replicas: max(t.Replicas, 1),
+		TTL: 30 * 24 * time.Hour,
+	})
+	if err != nil {
+		return fmt.Errorf("ensure job store %s: %w", JobsBucket, err)
+	}
+	c.jobs = &Jobs{kv: kv}
+	return nil
+}
+
+// ErrNotEnsured is returned by Conn.Jobs before Ensure.
+var ErrNotEnsured = errors.New("bus: topology not ensured; call Conn.Ensure first")
