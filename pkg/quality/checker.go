@@ -1,0 +1,68 @@
+package quality
+
+import (
+	"strings"
+
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// Checker runs the per-record checks of the quality gate. It holds only
+// its configuration, so it is safe for concurrent use.
+type Checker struct{ cfg Config }
+
+// NewChecker returns a checker for cfg with zero fields defaulted. It
+// reports every configuration problem at once, wrapped in ErrInvalidConfig.
+func NewChecker(cfg Config) (*Checker, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Checker{cfg: cfg}, nil
+}
+
+// Config returns the checker's configuration with defaults applied.
+func (c *Checker) Config() Config { return c.cfg }
+
+// Check runs the schema, structure, placeholder, meta-talk, language and
+// PII checks. With PII "scrub" it rewrites offending text in place and sets
+// PIIScrubbed; that is not a rejection. It returns the rejection reasons in
+// a fixed order, each at most once (nil when the record passes), and a
+// detail for humans naming the first problem of each reason.
+func (c *Checker) Check(conv *record.Conversation) (reasons []string, detail string) {
+	var f findings
+	if err := checkSchema(conv); err != nil {
+		f.add(ReasonSchema, err.Error())
+	}
+	c.checkStructure(conv, &f)
+	checkPlaceholders(conv, &f)
+	checkMetaTalk(conv, &f)
+	checkEnglish(conv, &f)
+	c.checkPII(conv, &f)
+	return f.reasons, strings.Join(f.details, "; ")
+}
+
+// findings collects reasons, each once, with the detail of its first
+// occurrence.
+type findings struct {
+	reasons []string
+	details []string
+}
+
+func (f *findings) add(reason, detail string) {
+	for _, r := range f.reasons {
+		if r == reason {
+			return
+		}
+	}
+	f.reasons = append(f.reasons, reason)
+	f.details = append(f.details, detail)
+}
+
+func (f *findings) has(reason string) bool {
+	for _, r := range f.reasons {
+		if r == reason {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,121 @@
+package quality
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// metaPhrases are lowercase phrases by which a model talks about itself or
+// the task instead of playing a role. They are specific enough not to hit
+// what customers and agents say: "i cannot generate" alone would reject
+// "I cannot generate an invoice from my account".
+var metaPhrases = []string{
+	"as an ai",
+	"as a language model",
+	"as a large language model",
+	"i'm an ai",
+	"i am an ai",
+	"i'm just an ai",
+	"language model developed by",
+	"here is a conversation",
+	"here's a conversation",
+	"here is the conversation",
+	"here's the conversation",
+	"here is a sample",
+	"here's a sample",
+	"here is an example conversation",
+	"here's an example conversation",
+	"sure! here's",
+	"sure! here is",
+	"sure, here's",
+	"sure, here is",
+	"certainly! here's",
+	"certainly! here is",
+	"i cannot generate that",
+	"i cannot generate this",
+	"i cannot generate a conversation",
+	"i cannot generate content",
+	"i can't generate that",
+	"i can't generate this",
+	"i can't generate a conversation",
+	"i'm unable to generate",
+	"i am unable to generate",
+	"i cannot fulfill this request",
+	"i can't fulfill this request",
+	"this conversation is fictional",
+	"this is a fictional conversation",
+	"end of conversation",
+	"(end of dialogue)",
+	"simulated conversation",
+	"synthetic conversation",
+}
+
+// speakerLabels are transcript labels that belong in Turn.Role, not in
+// the text.
+var speakerLabels = []string{"customer:", "agent:", "user:", "assistant:", "support agent:"}
+
+// checkMetaTalk rejects turns in which the model steps out of its role or
+// writes transcript labels into the text.
+func checkMetaTalk(conv *record.Conversation, f *findings) {
+	for i, t := range conv.Turns {
+		if p := findMetaTalk(t.Text); p != "" {
+			f.add(ReasonMetaTalk, fmt.Sprintf("turn %d has model meta-talk %q", i, p))
+			return
+		}
+	}
+}
+
+// findMetaTalk returns the first meta phrase or speaker label in s, or "".
+func findMetaTalk(s string) string {
+	low := strings.ToLower(s)
+	if strings.Contains(low, "\u2019") {
+		low = strings.ReplaceAll(low, "\u2019", "'")
+	}
+	for _, p := range metaPhrases {
+		if containsPhrase(low, p) {
+			return p
+		}
+	}
+	for rest := low; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		line = strings.TrimLeft(line, " \t*-#>")
+		for _, l := range speakerLabels {
+			if strings.HasPrefix(line, l) {
+				return l
+			}
+		}
+	}
+	return ""
+}
+
+// containsPhrase reports whether p occurs in s not glued to a letter on
+// either side, so "as an ai" does not match "as an aide".
+func containsPhrase(s, p string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], p)
+		if i < 0 {
+			return false
+		}
+		start, end := off+i, off+i+len(p)
+		if !isASCIILetter(byteAt(s, start-1)) && !isASCIILetter(byteAt(s, end)) {
+			return true
+		}
+		off = start + 1
+	}
+}
+
+func byteAt(s string, i int) byte {
+	if i < 0 || i >= len(s) {
+		return 0
+	}
+	return s[i]
+}
+
+func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
