@@ -55,6 +55,10 @@ type Conversation struct {
 	Axes            Axes   `json:"axes"`
 	Generator       string `json:"generator" jsonschema:"minLength=1"`
 	PromptVersion   string `json:"prompt_version"`
+	// GenerationError is set, with no turns, when the backend could not
+	// produce a usable conversation for the slot; the quality gate counts
+	// it as a rejection and the slot is regenerated.
+	GenerationError string `json:"generation_error,omitempty"`
 
 	// Labels (classifier).
 	Intent       string   `json:"intent"`

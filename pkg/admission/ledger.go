@@ -1,0 +1,196 @@
+// Package admission is the quality gate's decision logic for one job: which
+// records are admitted, under which dense output index, and which slots are
+// regenerated or given up. Every decision is an Entry of the job's ledger;
+// replaying the ledger rebuilds the same state, so the decisions survive a
+// restart and agree across replicas (the bus serializes appends).
+package admission
+
+import (
+	"github.com/synthdesk/synthdesk/pkg/quality"
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// Entry kinds.
+const (
+	KindAccept  = "accept"  // admitted under Index
+	KindReject  = "reject"  // turned down; the slot is regenerated for Target
+	KindAbandon = "abandon" // turned down; the retry budget is spent
+	KindSeal    = "seal"    // every slot is resolved; Accepted is final
+)
+
+// Entry is one decision in a job's ledger.
+type Entry struct {
+	Kind    string `json:"kind"`
+	ID      string `json:"id,omitempty"`
+	Slot    int64  `json:"slot,omitempty"`
+	Attempt int32  `json:"attempt,omitempty"`
+	// Requested is the intent the slot aimed at.
+	Requested string `json:"requested,omitempty"`
+	// Intent is the label counted against the quota (accept).
+	Intent string `json:"intent,omitempty"`
+	// Target is the intent the regenerated slot aims at (reject).
+	Target  string               `json:"target,omitempty"`
+	Index   int64                `json:"index,omitempty"`
+	Reasons []string             `json:"reasons,omitempty"`
+	FP      *quality.Fingerprint `json:"fp,omitempty"`
+	// Accepted and Shortfall are set on the seal.
+	Accepted  int64          `json:"accepted,omitempty"`
+	Shortfall []record.Quota `json:"shortfall,omitempty"`
+}
+
+// Config is a job's admission policy.
+type Config struct {
+	Quotas        []record.Quota
+	RetryBudget   int
+	NearDuplicate float64
+}
+
+// Ledger is the admission state of one job. Not safe for concurrent use.
+type Ledger struct {
+	cfg      Config
+	order    []string
+	quota    map[string]int
+	accepted map[string]int
+	// targets counts unresolved slots aiming at each intent.
+	targets map[string]int
+	samples int64
+	// outcome maps a slot attempt to its accepted index, or to
+	// outcomeRejected / outcomeAbandoned.
+	outcome   map[uint64]int64
+	rejected  map[uint64]Entry
+	dups      *quality.Index
+	next      int64
+	regens    int
+	abandoned int64
+	sealed    bool
+}
+
+const (
+	outcomeRejected  = -1
+	outcomeAbandoned = -2
+)
+
+// New returns the empty ledger of a job.
+func New(cfg Config) *Ledger {
+	l := &Ledger{
+		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
+		outcome: map[uint64]int64{}, rejected: map[uint64]Entry{}, dups: quality.NewIndex(cfg.NearDuplicate),
+	}
+	for _, q := range cfg.Quotas {
+		l.order = append(l.order, q.Intent)
+		l.quota[q.Intent] = q.Count
+		l.targets[q.Intent] = q.Count
+		l.samples += int64(q.Count)
+	}
+	return l
+}
+
+func slotKey(slot int64, attempt int32) uint64 { return uint64(slot)<<16 | uint64(uint16(attempt)) }
+
+// Previous returns the decision already taken for a record, if any: a
+// redelivered record must get the same answer.
+func (l *Ledger) Previous(c *record.Conversation) (Entry, bool) {
+	k := slotKey(c.Slot, c.Attempt)
+	o, ok := l.outcome[k]
+	if !ok {
+		return Entry{}, false
+	}
+	if o >= 0 {
+		return Entry{Kind: KindAccept, ID: c.ConversationID, Slot: c.Slot, Attempt: c.Attempt, Intent: c.Intent, Index: o}, true
+	}
+	return l.rejected[k], true
+}
+
+// Decide returns the decision for a record that passed or failed the
+// per-record checks (reasons). It does not change the ledger: the caller
+// appends the entry to the bus and then calls Apply.
+func (l *Ledger) Decide(c *record.Conversation, reasons []string) Entry {
+	e := Entry{ID: c.ConversationID, Slot: c.Slot, Attempt: c.Attempt, Requested: c.RequestedIntent}
+	if len(reasons) == 0 {
+		fp := quality.NewFingerprint(c.CustomerText())
+		switch _, why, dup := l.dups.Match(fp); {
+		case dup:
+			reasons = []string{why}
+		case l.accepted[c.Intent] >= l.quota[c.Intent]:
+			reasons = []string{quality.ReasonQuotaFull}
+		default:
+			e.Kind, e.Intent, e.Index, e.FP = KindAccept, c.Intent, l.next, &fp
+			return e
+		}
+	}
+	e.Reasons = reasons
+	if l.regens >= l.cfg.RetryBudget {
+		e.Kind = KindAbandon
+		return e
+	}
+	e.Kind, e.Target = KindReject, c.RequestedIntent
+	if reasons[0] == quality.ReasonQuotaFull {
+		e.Target = l.neediest(c.RequestedIntent)
+	}
+	return e
+}
+
+// neediest is the intent whose quota is furthest from being covered by
+// accepted records and unresolved slots; fallback when none is short.
+func (l *Ledger) neediest(fallback string) string {
+	best, bestDeficit := fallback, 0
+	for _, n := range l.order {
+		if d := l.quota[n] - l.accepted[n] - l.targets[n]; d > bestDeficit {
+			best, bestDeficit = n, d
+		}
+	}
+	return best
+}
+
+// Apply records an appended entry; replaying a ledger's entries in order
+// rebuilds its state.
+func (l *Ledger) Apply(e Entry) {
+	k := slotKey(e.Slot, e.Attempt)
+	switch e.Kind {
+	case KindAccept:
+		l.outcome[k] = e.Index
+		l.accepted[e.Intent]++
+		l.targets[e.Requested]--
+		l.next = e.Index + 1
+		if e.FP != nil {
+			l.dups.Add(e.ID, *e.FP)
+		}
+	case KindReject:
+		l.outcome[k] = outcomeRejected
+		l.rejected[k] = e
+		l.regens++
+		l.targets[e.Requested]--
+		l.targets[e.Target]++
+	case KindAbandon:
+		l.outcome[k] = outcomeAbandoned
+		l.rejected[k] = e
+		l.abandoned++
+		l.targets[e.Requested]--
+	case KindSeal:
+		l.sealed = true
+	}
+}
+
+// Seal returns the seal entry once every slot is resolved and the ledger
+// is not sealed yet.
+func (l *Ledger) Seal() (Entry, bool) {
+	if l.sealed || l.next+l.abandoned < l.samples {
+		return Entry{}, false
+	}
+	e := Entry{Kind: KindSeal, Accepted: l.next}
+	for _, n := range l.order {
+		if short := l.quota[n] - l.accepted[n]; short > 0 {
+			e.Shortfall = append(e.Shortfall, record.Quota{Intent: n, Count: short})
+		}
+	}
+	return e, true
+}
+
+// Sealed reports whether the seal was applied.
+func (l *Ledger) Sealed() bool { return l.sealed }
+
+// Accepted is the number of admitted records.
+func (l *Ledger) Accepted() int64 { return l.next }
+
+// Regenerations is the retry budget spent.
+func (l *Ledger) Regenerations() int { return l.regens }

@@ -1,0 +1,151 @@
+package admission
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/synthdesk/synthdesk/pkg/quality"
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// simulate runs slots through a ledger until it seals: each attempt is
+// rejected with probability pReject, and labelled with another intent with
+// probability pOff. It returns the ledger and the accepted count per label.
+func simulate(t *testing.T, cfg Config, pReject, pOff float64, seed uint64) (*Ledger, map[string]int) {
+	t.Helper()
+	l := New(cfg)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	type slot struct {
+		index   int64
+		intent  string
+		attempt int32
+	}
+	var queue []slot
+	var n int64
+	for _, q := range cfg.Quotas {
+		for range q.Count {
+			queue = append(queue, slot{index: n, intent: q.Intent})
+			n++
+		}
+	}
+	got := map[string]int{}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100000 {
+			t.Fatal("no convergence")
+		}
+		s := queue[0]
+		queue = queue[1:]
+		c := &record.Conversation{
+			ConversationID: record.ConversationID("j", s.index, s.attempt), Slot: s.index, Attempt: s.attempt,
+			RequestedIntent: s.intent, Intent: s.intent,
+			Turns: []record.Turn{{Role: record.RoleCustomer, Text: randomText(rng)}},
+		}
+		if rng.Float64() < pOff {
+			c.Intent = cfg.Quotas[rng.IntN(len(cfg.Quotas))].Intent
+		}
+		var reasons []string
+		if rng.Float64() < pReject {
+			reasons = []string{quality.ReasonPlaceholder}
+		}
+		e := l.Decide(c, reasons)
+		l.Apply(e)
+		switch e.Kind {
+		case KindAccept:
+			got[e.Intent]++
+		case KindReject:
+			queue = append(queue, slot{index: s.index, intent: e.Target, attempt: s.attempt + 1})
+		}
+		if seal, ok := l.Seal(); ok {
+			l.Apply(seal)
+		}
+	}
+	return l, got
+}
+
+func TestLedgerDeliversExactQuotas(t *testing.T) {
+	quotas := []record.Quota{{Intent: "a", Count: 50}, {Intent: "b", Count: 30}, {Intent: "c", Count: 20}}
+	tests := []struct {
+		name          string
+		pReject, pOff float64
+	}{
+		{name: "clean", pReject: 0, pOff: 0},
+		{name: "30% rejected", pReject: 0.3, pOff: 0},
+		{name: "relabel with 20% off-intent", pReject: 0.1, pOff: 0.2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, got := simulate(t, Config{Quotas: quotas, RetryBudget: 10000, NearDuplicate: 1}, tt.pReject, tt.pOff, 3)
+			if !l.Sealed() {
+				t.Fatal("ledger not sealed")
+			}
+			for _, q := range quotas {
+				if got[q.Intent] != q.Count {
+					t.Errorf("%s accepted %d, want %d", q.Intent, got[q.Intent], q.Count)
+				}
+			}
+			if l.Accepted() != 100 {
+				t.Errorf("accepted %d, want 100", l.Accepted())
+			}
+		})
+	}
+}
+
+func TestLedgerBudgetSealsPartialWithShortfall(t *testing.T) {
+	quotas := []record.Quota{{Intent: "a", Count: 40}, {Intent: "b", Count: 40}}
+	l, got := simulate(t, Config{Quotas: quotas, RetryBudget: 5, NearDuplicate: 1}, 0.5, 0, 9)
+	seal, _ := l.Seal()
+	_ = seal
+	if !l.Sealed() {
+		t.Fatal("ledger not sealed after the budget ran out")
+	}
+	if l.Regenerations() != 5 {
+		t.Errorf("regenerations = %d, want the budget 5", l.Regenerations())
+	}
+	if got["a"]+got["b"] >= 80 {
+		t.Errorf("accepted %d, expected a shortfall with 50%% rejections and budget 5", got["a"]+got["b"])
+	}
+}
+
+func TestLedgerReplayGivesSameDecisions(t *testing.T) {
+	cfg := Config{Quotas: []record.Quota{{Intent: "a", Count: 3}}, RetryBudget: 10, NearDuplicate: 0.85}
+	l := New(cfg)
+	var log []Entry
+	texts := []string{"where is my parcel it was due on monday and still nothing has arrived at my door",
+		"where is my parcel it was due on monday and still nothing has arrived at my door",
+		"i would like to know the status of the package i ordered for my brother last week"}
+	for i, text := range texts {
+		c := &record.Conversation{ConversationID: fmt.Sprint(i), Slot: int64(i), RequestedIntent: "a", Intent: "a",
+			Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}}
+		e := l.Decide(c, nil)
+		l.Apply(e)
+		log = append(log, e)
+	}
+	if log[1].Kind != KindReject || log[1].Reasons[0] != quality.ReasonDuplicate {
+		t.Fatalf("second identical text: %+v, want a duplicate rejection", log[1])
+	}
+	replayed := New(cfg)
+	for _, e := range log {
+		replayed.Apply(e)
+	}
+	c := &record.Conversation{ConversationID: "2", Slot: 2, RequestedIntent: "a", Intent: "a"}
+	prev, ok := replayed.Previous(c)
+	if !ok || prev.Kind != KindAccept || prev.Index != log[2].Index {
+		t.Errorf("replayed decision for slot 2 = %+v, want accept at %d", prev, log[2].Index)
+	}
+	if replayed.Accepted() != l.Accepted() {
+		t.Errorf("replayed accepted %d, original %d", replayed.Accepted(), l.Accepted())
+	}
+}
+
+var words = []string{"parcel", "order", "late", "refund", "account", "help", "please", "where", "box", "card",
+	"blue", "shoes", "laptop", "monday", "address", "email", "invoice", "store", "today", "week"}
+
+// randomText returns twelve random words: distinct texts, never near duplicates.
+func randomText(rng *rand.Rand) string {
+	out := ""
+	for range 12 {
+		out += words[rng.IntN(len(words))] + fmt.Sprint(rng.IntN(1000)) + " "
+	}
+	return out
+}
