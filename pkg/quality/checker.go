@@ -23,12 +23,16 @@ func NewChecker(cfg Config) (*Checker, error) {
 // Config returns the checker's configuration with defaults applied.
 func (c *Checker) Config() Config { return c.cfg }
 
-// Check runs the schema, structure, placeholder, meta-talk, language and
+// Check rejects a record the generator marked with GenerationError with
+// ReasonGenerationError alone. Otherwise it runs the schema, structure, placeholder, meta-talk, language and
 // PII checks. With PII "scrub" it rewrites offending text in place and sets
 // PIIScrubbed; that is not a rejection. It returns the rejection reasons in
 // a fixed order, each at most once (nil when the record passes), and a
 // detail for humans naming the first problem of each reason.
 func (c *Checker) Check(conv *record.Conversation) (reasons []string, detail string) {
+	if conv.GenerationError != "" {
+		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
+	}
 	var f findings
 	if err := checkSchema(conv); err != nil {
 		f.add(ReasonSchema, err.Error())

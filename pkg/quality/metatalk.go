@@ -27,12 +27,12 @@ var metaPhrases = []string{
 	"here's a sample",
 	"here is an example conversation",
 	"here's an example conversation",
-	"sure! here's",
-	"sure! here is",
-	"sure, here's",
-	"sure, here is",
-	"certainly! here's",
-	"certainly! here is",
+	"here's a dialogue",
+	"here is a dialogue",
+	"here's an example of",
+	"here is an example of",
+	"here's a realistic",
+	"here is a realistic",
 	"i cannot generate that",
 	"i cannot generate this",
 	"i cannot generate a conversation",
@@ -52,6 +52,15 @@ var metaPhrases = []string{
 	"synthetic conversation",
 }
 
+// leadPhrases open a model's answer to the prompt. They are meta-talk only
+// at the start of the first turn: an agent may well answer "Sure! Here is
+// your tracking link", but no customer opens a conversation that way.
+var leadPhrases = []string{
+	"sure! here", "sure, here", "sure. here", "sure here",
+	"certainly! here", "certainly, here", "of course! here", "absolutely! here",
+	"here's the conversation", "here is the conversation",
+}
+
 // speakerLabels are transcript labels that belong in Turn.Role, not in
 // the text.
 var speakerLabels = []string{"customer:", "agent:", "user:", "assistant:", "support agent:"}
@@ -60,7 +69,7 @@ var speakerLabels = []string{"customer:", "agent:", "user:", "assistant:", "supp
 // writes transcript labels into the text.
 func checkMetaTalk(conv *record.Conversation, f *findings) {
 	for i, t := range conv.Turns {
-		if p := findMetaTalk(t.Text); p != "" {
+		if p := findMetaTalk(t.Text, i == 0); p != "" {
 			f.add(ReasonMetaTalk, fmt.Sprintf("turn %d has model meta-talk %q", i, p))
 			return
 		}
@@ -68,10 +77,19 @@ func checkMetaTalk(conv *record.Conversation, f *findings) {
 }
 
 // findMetaTalk returns the first meta phrase or speaker label in s, or "".
-func findMetaTalk(s string) string {
+// first says s is the first turn, where lead phrases count too.
+func findMetaTalk(s string, first bool) string {
 	low := strings.ToLower(s)
 	if strings.Contains(low, "\u2019") {
 		low = strings.ReplaceAll(low, "\u2019", "'")
+	}
+	if first {
+		start := strings.TrimLeft(low, " \t\n\"'")
+		for _, p := range leadPhrases {
+			if strings.HasPrefix(start, p) {
+				return p
+			}
+		}
 	}
 	for _, p := range metaPhrases {
 		if containsPhrase(low, p) {

@@ -18,4 +18,7 @@ const (
 	ReasonDuplicate     = "duplicate"
 	ReasonNearDuplicate = "near_duplicate"
 	ReasonQuotaFull     = "quota_full"
+	// ReasonGenerationError: the generator gave up on the slot and sent
+	// the record with GenerationError set and no turns.
+	ReasonGenerationError = "generation_error"
 )
