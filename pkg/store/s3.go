@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -185,15 +186,14 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 // credentials are accepted and that a probe object can be written and
 // removed under the prefix. It does not retry: start-up should fail fast.
 func (s *S3) Check(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
+	exists, err := s.bucketExists(ctx)
 	if err != nil {
-		err, _ = s.classify("check bucket", "", err)
 		return err
 	}
-	if !ok && !s.cfg.CreateBucket {
+	if !exists && !s.cfg.CreateBucket {
 		return fmt.Errorf("store: check s3://%s: %w at %s: create it or set SYNTHDESK_S3_CREATE_BUCKET=true", s.bucket, ErrNoBucket, s.endpoint)
 	}
-	if !ok {
+	if !exists {
 		if err := s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: s.cfg.Region}); err != nil {
 			err, _ = s.classify("create bucket", "", err)
 			return err
@@ -211,6 +211,23 @@ func (s *S3) Check(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// bucketExists lists at most one key: unlike HEAD bucket, a listing
+// carries an error body, so bad credentials are not mistaken for a missing
+// bucket.
+func (s *S3) bucketExists(ctx context.Context) (bool, error) {
+	for info := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.prefix, MaxKeys: 1}) {
+		if info.Err != nil {
+			err, _ := s.classify("check bucket", "", info.Err)
+			if errors.Is(err, ErrNoBucket) {
+				return false, nil
+			}
+			return false, err
+		}
+		break
+	}
+	return true, nil
 }
 
 // URL is the s3:// URL of key.

@@ -14,6 +14,8 @@ import (
 var credentialCodes = map[string]bool{
 	"InvalidAccessKeyId": true, "SignatureDoesNotMatch": true, "AccessDenied": true,
 	"ExpiredToken": true, "InvalidToken": true, "InvalidSecurity": true,
+	// versitygw answers an unknown access key with 404 XAdminUserNotFound.
+	"XAdminUserNotFound": true,
 }
 
 // classify wraps err from minio-go with the sentinel it stands for and

@@ -4,6 +4,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -75,7 +76,8 @@ func (s *Server) Start() {
 	s.t.Helper()
 	s.cmd = exec.Command(s.bin, "--access", s.AccessKey, "--secret", s.SecretKey,
 		"--port", s.Endpoint, "--quiet", "posix", s.dir)
-	s.cmd.Stdout, s.cmd.Stderr = os.Stderr, os.Stderr
+	var out bytes.Buffer // versitygw logs a banner; shown only if it fails to start
+	s.cmd.Stdout, s.cmd.Stderr = &out, &out
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("versitygw: start: %v", err)
 	}
@@ -83,7 +85,7 @@ func (s *Server) Start() {
 	for !s.answers() {
 		if time.Now().After(deadline) {
 			s.Stop()
-			s.t.Fatalf("versitygw did not answer on %s within %v", s.Endpoint, startTimeout)
+			s.t.Fatalf("versitygw did not answer on %s within %v: %s", s.Endpoint, startTimeout, out.String())
 		}
 		time.Sleep(20 * time.Millisecond) // polling interval, bounded by the deadline
 	}
