@@ -1,0 +1,107 @@
+package rules
+
+import "strings"
+
+// commonWords are frequent English words that carry no intent by
+// themselves. They are part of every vocabulary so that they are never
+// mistaken for a misspelling of a rule word.
+const commonWords = `a about after again all also am an and any anyone are as at be because been
+before being but by can could did do does doing done for from get got had has have having he her
+here him his how i if in into is it its just know let like me mine more most my need no nor not now
+of on once one only or other our out over please really same she should so some someone something
+than thank thanks that the their them then there these they this those through to too try trying
+under until up us very want was way we were what when where which while who why will with would yes
+yet you your yours hello hi hey good morning afternoon evening assist assistance help support
+could tell show see look looking possible wondering guess since still already today tomorrow
+yesterday day week month year time last first new another different many much every`
+
+// lexicon maps normalized words to ids. Words not in it are tried as a
+// one-edit misspelling of a known word, then as two known words written
+// together.
+type lexicon struct {
+	ids    map[string]int32
+	words  []string
+	fuzzy  map[string]int32 // every one-deletion of a word of 4+ letters -> word
+	minFix int              // shortest unknown word tried as a misspelling
+}
+
+func newLexicon() *lexicon {
+	l := &lexicon{ids: map[string]int32{}, fuzzy: map[string]int32{}, minFix: 4}
+	for _, w := range strings.Fields(commonWords) {
+		s := newScratch(0)
+		s.normalize(w)
+		for _, x := range s.words {
+			l.id(string(s.norm[x.start:x.end]))
+		}
+	}
+	return l
+}
+
+// id returns the id of w, adding it when new.
+func (l *lexicon) id(w string) int32 {
+	if id, ok := l.ids[w]; ok {
+		return id
+	}
+	id := int32(len(l.words))
+	l.ids[w] = id
+	l.words = append(l.words, w)
+	return id
+}
+
+// buildFuzzy indexes the deletion neighbourhood of the vocabulary words
+// that are not entity names. Earlier (more common) words win a shared key.
+func (l *lexicon) buildFuzzy() {
+	for id, w := range l.words {
+		if len(w) < l.minFix || w[0] == '#' {
+			continue
+		}
+		if _, ok := l.fuzzy[w]; !ok {
+			l.fuzzy[w] = int32(id)
+		}
+		for i := range len(w) {
+			d := w[:i] + w[i+1:]
+			if _, ok := l.fuzzy[d]; !ok {
+				l.fuzzy[d] = int32(id)
+			}
+		}
+	}
+}
+
+// correct returns the id of the known word within one edit of w (an
+// insertion, deletion, substitution or swap of adjacent letters), or -1.
+// buf is scratch space.
+func (l *lexicon) correct(w []byte, buf []byte) (int32, []byte) {
+	if len(w) < l.minFix || w[0] == '#' {
+		return -1, buf
+	}
+	if id, ok := l.fuzzy[string(w)]; ok {
+		return id, buf
+	}
+	for i := range w {
+		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
+		if id, ok := l.fuzzy[string(buf)]; ok {
+			return id, buf
+		}
+	}
+	return -1, buf
+}
+
+// split returns the ids of two known words that w is written of, as in
+// "deliveryaddress", or -1s.
+func (l *lexicon) split(w []byte, buf []byte) (int32, int32, []byte) {
+	if len(w) < 5 || w[0] == '#' {
+		return -1, -1, buf
+	}
+	for i := len(w) - 2; i >= 1; i-- {
+		right, ok := l.ids[string(w[i:])]
+		if !ok {
+			continue
+		}
+		buf = append(buf[:0], w[:i]...)
+		n := stemLen(buf)
+		if left, ok := l.ids[string(buf[:n])]; ok {
+			return left, right, buf
+		}
+	}
+	return -1, -1, buf
+}
