@@ -34,8 +34,12 @@ func newLexicon(pairs map[string]string) lexicon {
 }
 
 // match returns the phrase of lx that starts at token i, if any. The words
-// of a multi-word phrase must not be separated by punctuation.
+// of a multi-word phrase must not be separated by punctuation, and no token
+// of it may be protected.
 func (t *turn) match(lx lexicon, i int) (phrase, bool) {
+	if protected(t.toks[i]) {
+		return phrase{}, false
+	}
 	var k keyBuf
 	lo, hi := coreBounds(t.toks[i])
 	key, ok := k.lower(t.toks[i][lo:hi])
@@ -58,7 +62,7 @@ func (t *turn) matchRest(p phrase, i, firstHi int) bool {
 	for j := 1; j < n; j++ {
 		tok := t.toks[i+j]
 		lo, hi := coreBounds(tok)
-		if lo != 0 || (j < n-1 && hi != len(tok)) || !strings.EqualFold(tok[lo:hi], p.words[j]) {
+		if lo != 0 || (j < n-1 && hi != len(tok)) || !strings.EqualFold(tok[lo:hi], p.words[j]) || protected(tok) {
 			return false
 		}
 	}

@@ -1,5 +1,7 @@
 package noise
 
+import "strings"
+
 // Register injectors change how polite or casual a turn sounds.
 
 // politeness makes a request more polite: "I want to X" becomes "could
@@ -40,8 +42,10 @@ func (t *turn) politeness() bool {
 	tok := t.toks[last]
 	if c := tok[len(tok)-1]; c == '.' || c == '!' || c == '?' {
 		t.insert(last+1, politeClosers[t.rng.IntN(len(politeClosers))])
+	} else if tail := politeTails[t.rng.IntN(len(politeTails))]; protected(tok) {
+		t.insert(last+1, strings.TrimLeft(tail, ", "))
 	} else {
-		t.toks[last] = tok + politeTails[t.rng.IntN(len(politeTails))]
+		t.toks[last] = tok + tail
 	}
 	return true
 }

@@ -78,7 +78,8 @@ func (k *keyBuf) lower(s string) (b []byte, ok bool) {
 
 // matchCase writes repl (lowercase) in the case of the word it replaces:
 // all capitals stay capitals, a capitalized word stays capitalized. A lone
-// "I" only capitalizes at the start of the turn.
+// "I" keeps its capital in "I'm" and the like, and otherwise only at the
+// start of the turn ("Idk" but "so idk").
 func matchCase(repl, orig string, first bool) string {
 	if len(orig) == 0 || orig[0] < 'A' || orig[0] > 'Z' {
 		return repl
@@ -86,7 +87,7 @@ func matchCase(repl, orig string, first bool) string {
 	if len(orig) > 1 && allUpper(orig) {
 		return strings.ToUpper(repl)
 	}
-	if len(orig) == 1 && !first {
+	if len(orig) == 1 && !first && !strings.HasPrefix(repl, "i'") {
 		return repl
 	}
 	return capitalize(repl)
@@ -117,7 +118,7 @@ func capitalize(s string) string {
 func decapitalize(tok string) string {
 	lo, hi := coreBounds(tok)
 	core := tok[lo:hi]
-	if len(core) < 2 || core[0] < 'A' || core[0] > 'Z' || protected(core) {
+	if len(core) < 2 || core[0] < 'A' || core[0] > 'Z' || protected(tok) {
 		return tok
 	}
 	for i := 1; i < len(core); i++ {

@@ -29,7 +29,7 @@ func (t *turn) typos(rates *[numInjectors]float64) (fired mask) {
 		return 0
 	}
 	for w, tok := range t.toks {
-		if letterCount(tok) < 3 || protected(tok) {
+		if n, ok := typoLetters(tok); !ok || n < 3 {
 			continue
 		}
 		r := t.rng.Float64()
@@ -46,6 +46,20 @@ func (t *turn) typos(rates *[numInjectors]float64) (fired mask) {
 		}
 	}
 	return fired
+}
+
+// typoLetters counts the ASCII letters of tok in the same pass that checks
+// that tok is not protected (see protected); ok is false for protected.
+func typoLetters(tok string) (n int, ok bool) {
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case isLetter(c):
+			n++
+		case c >= '0' && c <= '9' || c == '@':
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 // letterCount counts the ASCII letters of tok.
