@@ -13,6 +13,9 @@ import (
 // that the fitted threshold may turn into abstentions.
 const ThresholdQuantile = 0.005
 
+// MaxThreshold caps the fitted threshold.
+const MaxThreshold = 0.9
+
 // Calibrate fits the engine's calibration on labeled examples and returns
 // it (the engine is unchanged): the temperature minimizes the negative
 // log-likelihood of the labels (temperature scaling), and the threshold is
@@ -94,7 +97,7 @@ func fitThreshold(rows [][]float64, labels []int, t float64) float64 {
 		return 0
 	}
 	slices.Sort(correct)
-	return math.Floor(correct[int(ThresholdQuantile*float64(len(correct)))]*100) / 100
+	return min(math.Floor(correct[int(ThresholdQuantile*float64(len(correct)))]*100)/100, MaxThreshold)
 }
 
 func round(x float64, digits int) float64 {

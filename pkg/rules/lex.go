@@ -73,15 +73,18 @@ func (s *scratch) word(text string, i int, brk bool) int {
 	for i < len(text) {
 		c := lowerByte(text[i])
 		switch {
+		case c == 0xe2 && i+3 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x99:
+			if letters == 0 || !isLetter(lowerByte(text[i+3])) {
+				goto done
+			}
+			s.lower = append(s.lower, '\'')
+			i += 3
+			continue
 		case isLetter(c):
 			letters++
 		case isDigit(c):
 			digits++
 		case c == '\'' && i+1 < len(text) && isLetter(lowerByte(text[i+1])) && letters > 0:
-		case c == 0xe2 && i+3 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x99 && letters > 0 && isLetter(lowerByte(text[i+3])):
-			s.lower = append(s.lower, '\'')
-			i += 3
-			continue
 		default:
 			goto done
 		}
