@@ -37,7 +37,7 @@ var presets = map[string]map[string]float64{
 		"colloquial": 0.08, "filler": 0.03, "politeness": 0.05, "keyword_mode": 0.02,
 	},
 	"realistic": {
-		"typo_adjacent": 0.008, "char_drop": 0.004, "char_duplicate": 0.003, "char_transpose": 0.003,
+		"typo_adjacent": 0.01, "char_drop": 0.005, "char_duplicate": 0.003, "char_transpose": 0.003,
 		"lowercase": 0.35, "shouting": 0.01, "punct_drop": 0.35,
 		"contraction": 0.25, "abbreviation": 0.08, "text_speak": 0.04,
 		"colloquial": 0.2, "filler": 0.1, "politeness": 0.08, "keyword_mode": 0.08,
