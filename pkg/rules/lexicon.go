@@ -55,14 +55,24 @@ func (l *lexicon) buildFuzzy() {
 		if len(w) < l.minFix || w[0] == '#' {
 			continue
 		}
-		if _, ok := l.fuzzy[w]; !ok {
-			l.fuzzy[w] = int32(id)
+		for _, suf := range surfaceSuffixes {
+			l.addFuzzy(w+suf, int32(id))
 		}
-		for i := range len(w) {
-			d := w[:i] + w[i+1:]
-			if _, ok := l.fuzzy[d]; !ok {
-				l.fuzzy[d] = int32(id)
-			}
+	}
+}
+
+// surfaceSuffixes rebuild the usual inflected forms of a stem, so that a
+// misspelled inflected word ("changng") is found from its stem ("chang").
+var surfaceSuffixes = []string{"", "e", "s", "es", "ed", "ing", "er", "al", "ation"}
+
+func (l *lexicon) addFuzzy(form string, id int32) {
+	if _, ok := l.fuzzy[form]; !ok {
+		l.fuzzy[form] = id
+	}
+	for i := range len(form) {
+		d := form[:i] + form[i+1:]
+		if _, ok := l.fuzzy[d]; !ok {
+			l.fuzzy[d] = id
 		}
 	}
 }
