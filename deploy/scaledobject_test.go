@@ -43,7 +43,7 @@ type advancedConfig struct {
 }
 
 type hpaConfig struct {
-	Name     string                                        `json:"name,omitempty"`
+	Name     string                                         `json:"name,omitempty"`
 	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
 }
 
