@@ -8,14 +8,14 @@ var (
 		"neutral": {"Hi. ", "Hello. ", "Hi there. ", "Hi, ", ""},
 		"formal":  {"Good morning. ", "Good afternoon. ", "Hello. ", "Good evening. "},
 		"casual":  {"hey ", "hi! ", "hey there, ", "hiya, ", ""},
-		"polite":  {"Hello! ", "Hi, I hope you're well. ", "Hi there, ", "Good day! "},
+		"polite":  {"Hello! ", "Hi, I hope you're well. ", "Hi there, ", "Hello there! "},
 		"terse":   {""},
 	}
 	phoneGreetings = []string{"Hi, yes, hello. ", "Hello, um, ", "Yeah, hi. ", "Hi there, ", "Oh, hi. ", "Hello? Hi. ", "Yes, hi, "}
 	phoneFillers   = []string{"Um, ", "Uh, ", "So, ", "Yeah, so ", "Okay, so ", "Right, ", "Well, "}
 	emailGreetings = map[string][]string{
 		"neutral": {"Hello,\n\n", "Hi,\n\n", "Hi there,\n\n"},
-		"formal":  {"Dear support team,\n\n", "Good afternoon,\n\n", "Dear Sir or Madam,\n\n"},
+		"formal":  {"Dear team,\n\n", "Good afternoon,\n\n", "Dear Sir or Madam,\n\n"},
 		"casual":  {"Hey,\n\n", "Hi folks,\n\n", "Hi team,\n\n"},
 		"polite":  {"Hello,\n\n", "Good morning,\n\n", "Hi, I hope you are well.\n\n"},
 		"terse":   {""},
@@ -27,30 +27,30 @@ var (
 		"polite":  {"\n\nMany thanks,\n{name}", "\n\nThank you,\n{first_name}", "\n\nWarm regards,\n{name}"},
 		"terse":   {"\n\n{first_name}", "\n\n{name}"},
 	}
-	emailReplyGreetings = []string{"Hi {agent_name},\n\n", "Hello again,\n\n", "Thanks for getting back to me, {agent_name}.\n\n", "Hi,\n\n"}
+	emailReplyGreetings = []string{"Hi {agent_name},\n\n", "Hello again,\n\n", "Thanks for the quick reply, {agent_name}.\n\n", "Hi,\n\n"}
 
 	moodLines = map[string][]string{
-		"annoyed":   {"I'd really like this sorted out today.", "Honestly, this has taken too long already.", "I'm getting a bit fed up here."},
-		"anxious":   {"I'm a little worried about this.", "Sorry if this is a silly question.", "I'm a bit nervous I did something wrong."},
-		"cheerful":  {"Hope you're having a good day!", "Thanks so much in advance!", "You folks are usually great, so I'm sure it's easy."},
-		"confused":  {"I'm not sure I'm doing this right.", "I got a bit lost on the website.", "I don't really understand how this works."},
+		"annoyed":   {"I'd like this sorted out today.", "Honestly, this has taken too long already.", "I'm getting a bit fed up here."},
+		"anxious":   {"I'm a little worried about this.", "Sorry if this is a silly question.", "I'm a bit nervous I messed it up."},
+		"cheerful":  {"Hope all is well!", "Thanks so much in advance!", "You folks are usually great, so I'm sure it's easy."},
+		"confused":  {"I'm not sure I'm doing this right.", "I find the website a bit confusing.", "I don't really understand how this works."},
 		"impatient": {"I don't have much time, so a quick answer would be great.", "Please be quick.", "I need this sorted fast."},
 	}
 	lowTechLines = []string{"I'm not very good with computers.", "Sorry, I'm not great with apps.", "I'm not very technical, so bear with me."}
 	seniorLines  = []string{"My grandson usually handles these things for me.", "I don't use the website much, I'm afraid."}
 	toneTails    = map[string][]string{
-		"polite": {"Thanks in advance.", "Thank you so much.", "I'd really appreciate it."},
+		"polite": {"Thanks in advance.", "Thank you so much.", "That would be lovely."},
 		"formal": {"Thank you for your assistance.", "I look forward to your reply.", "Thank you for your time."},
 	}
 	customerAcks = []string{"Sure. ", "Yes, ", "Okay, ", "Right, ", "Of course. ", "Ah, ", "", "", ""}
 	customerFill = []string{
-		"Okay, thanks.", "Sure, take your time.", "Alright.", "Yes, that's right.", "Okay, I'll wait.",
-		"Got it.", "Sounds good.", "It's under the name {name}.", "You can reach me at {email} if needed.",
-		"My number is {phone}, just in case.", "Yes, that's me.", "Okay, go ahead.",
+		"Okay, thanks.", "Sure, take your time.", "Alright.", "Yes, that's right.", "Okay, no rush.",
+		"Got it.", "Sounds good.", "It's under the name {name}.", "It's {name}, by the way.",
+		"Okay, understood.", "Yes, that's me.", "Okay, go ahead.",
 	}
 	genericClosings = []string{
 		"Thanks, that's all I needed.", "Great, thank you!", "Perfect, thanks for the help.",
-		"Okay, that works for me. Thanks!", "Got it, thank you.", "Thanks a lot, have a nice day.",
+		"Okay, that works for me. Thanks!", "Got it, thank you.", "Thanks a lot, take care.",
 		"Alright, I appreciate it.", "Cool, thanks!", "That's great, thank you.", "Wonderful, thanks so much.",
 		"Okay, thanks for sorting that out.", "Brilliant, cheers.",
 	}
