@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/synthdesk/synthdesk/pkg/rules"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -131,18 +129,29 @@ func rulesCalibrate(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("rules calibrate: %w", err)
 	}
-	doc, err := yaml.Marshal(struct {
-		Calibration taxonomy.Calibration `yaml:"calibration"`
-	}{cal})
-	if err != nil {
-		return fmt.Errorf("rules calibrate: %w", err)
-	}
-	head := "# Calibration of the default rules, fitted by `synthdesk rules calibrate`.\n"
-	if err := os.WriteFile(path, append([]byte(head), doc...), 0o644); err != nil {
+	if err := os.WriteFile(path, calibrationYAML(cal, len(exs)), 0o644); err != nil {
 		return fmt.Errorf("rules calibrate: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s: temperature %v, threshold %v (%d examples)\n", path, cal.Temperature, cal.Threshold, len(exs))
 	return nil
+}
+
+// calibrationYAML renders a calibration document that the taxonomy loader
+// merges (a top-level calibration section).
+func calibrationYAML(c taxonomy.Calibration, n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Rule calibration fitted by `synthdesk rules calibrate` on %d labeled examples.\n", n)
+	fmt.Fprintf(&b, "calibration:\n  temperature: %v\n  threshold: %v\n", c.Temperature, c.Threshold)
+	if len(c.TurnWeights) > 0 {
+		fmt.Fprintf(&b, "  turn_weights: %s\n", strings.Join(strings.Fields(fmt.Sprint(c.TurnWeights)), ", "))
+	}
+	if c.AgentWeight != 0 {
+		fmt.Fprintf(&b, "  agent_weight: %v\n", c.AgentWeight)
+	}
+	if c.NegationWindow != 0 {
+		fmt.Fprintf(&b, "  negation_window: %d\n", c.NegationWindow)
+	}
+	return []byte(b.String())
 }
 
 // loadEngine compiles the taxonomy files of a comma-separated list (none
