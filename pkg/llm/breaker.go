@@ -7,7 +7,7 @@ import (
 )
 
 // Breaker is a circuit breaker that pauses callers instead of failing them:
-// after Threshold consecutive retryable failures it opens, every Acquire
+// after Threshold consecutive retryable failures other than 429 it opens, every Acquire
 // blocks (until its context ends) through a cooldown, then one caller is
 // let through as a probe. The probe's success closes the breaker and
 // releases everyone; its failure starts another cooldown. A job's retry
@@ -70,6 +70,14 @@ func (b *Breaker) Done(probe bool, kind ErrorKind) {
 	case kind == KindCanceled:
 		if probe { // nothing learnt: let another caller probe
 			b.probing = false
+			b.broadcast()
+		}
+	case kind == KindRateLimited:
+		// The server answered, it is busy rather than down: the adaptive
+		// window handles that, the breaker neither counts nor clears it.
+		if probe {
+			b.fails = 0
+			b.open, b.cooled, b.probing = false, false, false
 			b.broadcast()
 		}
 	case (&CallError{Kind: kind}).Retryable():

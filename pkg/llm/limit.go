@@ -18,6 +18,11 @@ type LimitConfig struct {
 	// Backoff is the multiplicative decrease on 429, 503 and timeouts
 	// (default 0.9).
 	Backoff float64
+	// CongestionTolerance is the share of 429/503/timeouts in one round
+	// trip's calls the window accepts before it shrinks (default 0: any
+	// congestion signal shrinks it). Raise it for servers whose 429s do
+	// not depend on load (per-key quotas, shared gateways).
+	CongestionTolerance float64
 	// RequestsPerSecond and TokensPerSecond are optional ceilings (0 = none).
 	// Tokens are charged after each call from its reported usage.
 	RequestsPerSecond float64
@@ -60,7 +65,7 @@ func NewLimiter(b Backend, cfg LimitConfig) *Limiter {
 	cfg = cfg.withDefaults()
 	l := &Limiter{
 		b: b, cfg: cfg, now: time.Now,
-		win:     newWindow(cfg.MinInFlight, cfg.MaxInFlight, cfg.InitialInFlight, cfg.Backoff),
+		win:     newWindow(cfg.MinInFlight, cfg.MaxInFlight, cfg.InitialInFlight, cfg.Backoff, cfg.CongestionTolerance),
 		breaker: NewBreaker(cfg.BreakerThreshold, cfg.BreakerCooldown, cfg.After),
 	}
 	if cfg.RequestsPerSecond > 0 {

@@ -140,7 +140,7 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestWindowAIMD(t *testing.T) {
-	w := newWindow(2, 10, 2, 0.5)
+	w := newWindow(2, 10, 2, 0.5, 0)
 	ctx := context.Background()
 	a, _ := w.acquire(ctx)
 	w.release(a, KindOK) // slow start: +1
@@ -164,7 +164,7 @@ func TestWindowAIMD(t *testing.T) {
 }
 
 func TestWindowBlocksAtLimit(t *testing.T) {
-	w := newWindow(1, 1, 1, 0.5)
+	w := newWindow(1, 1, 1, 0.5, 0)
 	tk, _ := w.acquire(context.Background())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -174,5 +174,35 @@ func TestWindowBlocksAtLimit(t *testing.T) {
 	w.release(tk, KindOK)
 	if _, err := w.acquire(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWindowTolerance(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		badEvery int // every n-th call is a 429
+		wantCut  bool
+	}{
+		{name: "10 percent under tolerance", badEvery: 10},
+		{name: "50 percent over tolerance", badEvery: 2, wantCut: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWindow(1, 8, 8, 0.5, 0.25)
+			w.slowStart = false
+			for i := range 40 {
+				tk, _ := w.acquire(ctx)
+				kind := KindOK
+				if i%tc.badEvery == 0 {
+					kind = KindRateLimited
+				}
+				w.release(tk, kind)
+			}
+			l, _ := w.current()
+			if cut := l < 8; cut != tc.wantCut {
+				t.Errorf("limit = %v, want cut %v", l, tc.wantCut)
+			}
+		})
 	}
 }
