@@ -13,7 +13,19 @@ than thank thanks that the their them then there these they this those through t
 under until up us very want was way we were what when where which while who why will with would yes
 yet you your yours hello hi hey good morning afternoon evening assist assistance help support
 could tell show see look looking possible wondering guess since still already today tomorrow
-yesterday day week month year time last first new another different many much every`
+yesterday day week month year time last first new another different many much every
+able above across actually after against ago almost alone along always among around asap away
+back bad best better big bit both bought came card cheaper come coming couple did done doing down
+each easy else elsewhere end ending enough even ever everything far few find fine found friend
+give given go goes going gone great guy hand happen happened happy hear heard hold home hope hour
+idea instead item keep kind late later least left less line little long lot made make many maybe
+mean mind minute money morning must name near never next nice night nothing number often ok okay
+old once open own part people perhaps phone place point pretty probably put quick quickly quite
+rather reason right said say says second seem seems seen sent set several shall short sir madam
+small smth soon sorry sort sound start stuff sure take taken tell than thing things think though
+thought together took top toward true turn twice type understand unless upon use used usual
+usually via wait wanted well went whole wife husband son daughter mom dad work works world
+worry wrong automatically already appreciate asked asking`
 
 // lexicon maps normalized words to ids. Words not in it are tried as a
 // one-edit misspelling of a known word, then as two known words written
