@@ -1,8 +1,8 @@
 package offline
 
 // opening writes the customer's first turn: a greeting fitting channel
-// and tone, the opener stating the need, then, except in terse or most
-// chat turns, a detail and persona lines.
+// and tone, the opener stating the need, then often a detail and, except
+// in terse or half the chat turns, persona lines.
 func (c *composer) opening(n int) {
 	ax := &c.ax
 	switch ax.Channel {
@@ -14,8 +14,8 @@ func (c *composer) opening(n int) {
 		c.fromMap(std.chatGreetings, ax.Tone)
 	}
 	c.spoken(c.ci.openers)
-	extras := ax.Tone != "terse" && (ax.Channel != "chat" || c.chance(30))
-	if extras && (n <= 2 || c.chance(50)) {
+	extras := ax.Tone != "terse" && (ax.Channel != "chat" || c.chance(50))
+	if (extras || ax.Tone == "terse") && (n <= 2 || c.chance(60)) {
 		if i := c.pickDetail(); i >= 0 {
 			c.space()
 			c.spoken(c.ci.details[i : i+1])
