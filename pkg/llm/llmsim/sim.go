@@ -128,7 +128,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTT
 func (s *Sim) Stats() Stats {
 	st := s.stats.snapshot()
 	st.Capacity = s.cfg.Capacity
-	st.BusySlotSeconds = s.slots.busySeconds()
+	st.BusySlotSeconds, st.InFlight = s.slots.busySeconds()
 	return st
 }
 

@@ -54,12 +54,12 @@ func (s *slots) add(d int) {
 	s.last, s.inUse = now, s.inUse+d
 }
 
-// busySeconds is the slot-time spent busy so far.
-func (s *slots) busySeconds() float64 {
+// busySeconds is the slot-time spent busy so far and the slots in use.
+func (s *slots) busySeconds() (float64, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	s.busy += time.Duration(s.inUse) * now.Sub(s.last)
 	s.last = now
-	return s.busy.Seconds()
+	return s.busy.Seconds(), s.inUse
 }

@@ -19,6 +19,8 @@ type Stats struct {
 	PromptTokens     int64 `json:"prompt_tokens"`
 	CompletionTokens int64 `json:"completion_tokens"`
 	Capacity         int   `json:"capacity"`
+	// InFlight is the number of slots in use now.
+	InFlight int `json:"in_flight"`
 	// BusySlotSeconds integrates the number of busy slots over time.
 	BusySlotSeconds float64 `json:"busy_slot_seconds"`
 }
