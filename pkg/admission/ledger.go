@@ -6,6 +6,8 @@
 package admission
 
 import (
+	"maps"
+
 	"github.com/synthdesk/synthdesk/pkg/quality"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
@@ -34,8 +36,9 @@ type Entry struct {
 	Reasons []string             `json:"reasons,omitempty"`
 	FP      *quality.Fingerprint `json:"fp,omitempty"`
 	// Accepted and Shortfall are set on the seal.
-	Accepted  int64          `json:"accepted,omitempty"`
-	Shortfall []record.Quota `json:"shortfall,omitempty"`
+	Accepted   int64            `json:"accepted,omitempty"`
+	Shortfall  []record.Quota   `json:"shortfall,omitempty"`
+	Rejections map[string]int64 `json:"rejections,omitempty"`
 }
 
 // Config is a job's admission policy.
@@ -63,6 +66,9 @@ type Ledger struct {
 	regens    int
 	abandoned int64
 	sealed    bool
+	// reasons counts rejection reasons over reject and abandon entries.
+	reasons map[string]int64
+	seal    Entry
 }
 
 const (
@@ -75,6 +81,7 @@ func New(cfg Config) *Ledger {
 	l := &Ledger{
 		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
 		outcome: map[uint64]int64{}, rejected: map[uint64]Entry{}, dups: quality.NewIndex(cfg.NearDuplicate),
+		reasons: map[string]int64{},
 	}
 	for _, q := range cfg.Quotas {
 		l.order = append(l.order, q.Intent)
@@ -156,18 +163,21 @@ func (l *Ledger) Apply(e Entry) {
 			l.dups.Add(e.ID, *e.FP)
 		}
 	case KindReject:
+		l.countReasons(e.Reasons)
 		l.outcome[k] = outcomeRejected
 		l.rejected[k] = e
 		l.regens++
 		l.targets[e.Requested]--
 		l.targets[e.Target]++
 	case KindAbandon:
+		l.countReasons(e.Reasons)
 		l.outcome[k] = outcomeAbandoned
 		l.rejected[k] = e
 		l.abandoned++
 		l.targets[e.Requested]--
 	case KindSeal:
 		l.sealed = true
+		l.seal = e
 	}
 }
 
@@ -177,7 +187,7 @@ func (l *Ledger) Seal() (Entry, bool) {
 	if l.sealed || l.next+l.abandoned < l.samples {
 		return Entry{}, false
 	}
-	e := Entry{Kind: KindSeal, Accepted: l.next}
+	e := Entry{Kind: KindSeal, Accepted: l.next, Rejections: maps.Clone(l.reasons)}
 	for _, n := range l.order {
 		if short := l.quota[n] - l.accepted[n]; short > 0 {
 			e.Shortfall = append(e.Shortfall, record.Quota{Intent: n, Count: short})
@@ -185,6 +195,9 @@ func (l *Ledger) Seal() (Entry, bool) {
 	}
 	return e, true
 }
+
+// SealEntry is the applied seal (zero before Sealed).
+func (l *Ledger) SealEntry() Entry { return l.seal }
 
 // Sealed reports whether the seal was applied.
 func (l *Ledger) Sealed() bool { return l.sealed }
@@ -194,3 +207,9 @@ func (l *Ledger) Accepted() int64 { return l.next }
 
 // Regenerations is the retry budget spent.
 func (l *Ledger) Regenerations() int { return l.regens }
+
+func (l *Ledger) countReasons(rs []string) {
+	for _, r := range rs {
+		l.reasons[r]++
+	}
+}

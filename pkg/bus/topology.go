@@ -27,7 +27,8 @@ const (
 	// SubjectAccepted prefixes record.Accepted; the last token is the sink
 	// partition: synthdesk.v1.accepted.<partition>.
 	SubjectAccepted = "synthdesk.v1.accepted"
-	// SubjectRejected carries record.Rejected.
+	// SubjectRejected prefixes record.Rejected, one subject per job:
+	// synthdesk.v1.rejected.<job>.
 	SubjectRejected = "synthdesk.v1.rejected"
 	// SubjectDead prefixes dead letters: synthdesk.v1.dead.<stage>.
 	SubjectDead = "synthdesk.v1.dead"
@@ -63,6 +64,9 @@ func AcceptedSubject(partition int) string {
 
 // LedgerSubject is the admission ledger subject of a job.
 func LedgerSubject(jobID string) string { return SubjectLedger + "." + jobID }
+
+// RejectedSubject is the subject of a job's rejected records.
+func RejectedSubject(jobID string) string { return SubjectRejected + "." + jobID }
 
 // DeadSubject is the dead-letter subject of a stage.
 func DeadSubject(stage string) string { return SubjectDead + "." + stage }
@@ -104,7 +108,7 @@ func (t Topology) streams() []jetstream.StreamConfig {
 		work(StreamClassify, SubjectClassify),
 		work(StreamValidate, SubjectValidate),
 		work(StreamAccepted, SubjectAccepted+".>"),
-		kept(StreamRejected, SubjectRejected, 7*24*time.Hour),
+		kept(StreamRejected, SubjectRejected+".>", 7*24*time.Hour),
 		kept(StreamDead, SubjectDead+".>", 14*24*time.Hour),
 		kept(StreamLedger, SubjectLedger+".>", 7*24*time.Hour),
 	}

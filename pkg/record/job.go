@@ -36,9 +36,13 @@ type Job struct {
 	Sealed   bool  `json:"sealed"`
 	Accepted int64 `json:"accepted"`
 	// Shortfall lists the intents left short when Sealed with Accepted <
-	// Samples, and why.
-	Shortfall  []Quota   `json:"shortfall,omitempty"`
-	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Samples.
+	Shortfall []Quota `json:"shortfall,omitempty"`
+	// Rejections counts rejected records by reason and Regenerations the
+	// retry budget spent; final once Sealed.
+	Rejections    map[string]int64 `json:"rejections,omitempty"`
+	Regenerations int              `json:"regenerations,omitempty"`
+	FinishedAt    time.Time        `json:"finished_at,omitzero"`
 	// Error says why a job failed.
 	Error string `json:"error,omitempty"`
 }
@@ -55,4 +59,15 @@ func (j *Job) Parts(n int64) int64 {
 		return 0
 	}
 	return (n + int64(j.BatchRows) - 1) / int64(j.BatchRows)
+}
+
+// IntakeReply answers a generation request: the job that was started, or
+// why the request was refused (nothing is started then).
+type IntakeReply struct {
+	JobID   string  `json:"job_id,omitempty"`
+	Samples int     `json:"samples,omitempty"`
+	Seed    int64   `json:"seed,omitempty"`
+	Quotas  []Quota `json:"quotas,omitempty"`
+	// Error is set when the request was refused; it names the fields.
+	Error string `json:"error,omitempty"`
 }

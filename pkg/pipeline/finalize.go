@@ -1,0 +1,224 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/quality"
+	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/store"
+)
+
+// maybeFinalize finishes a sealed job once every part is recorded: it
+// writes the manifest, then _SUCCESS when every quota was met, then marks
+// the job done (or partial). Any sink replica may do it; the outputs are
+// deterministic apart from timings, so a repeat only rewrites them.
+func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
+	job, ok := s.cache.state(jobID)
+	if !ok || !job.Sealed || job.Status != record.StatusRunning {
+		return
+	}
+	s.mu.Lock()
+	if s.finalizing[jobID] {
+		s.mu.Unlock()
+		return
+	}
+	s.finalizing[jobID] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.finalizing, jobID)
+		s.mu.Unlock()
+	}()
+	raw, err := s.jobs.List(ctx, bus.Key(jobID, "part", "*"))
+	if err != nil || int64(len(raw)) < job.Parts(job.Accepted) {
+		return
+	}
+	if err := s.finalize(ctx, job, raw); err != nil {
+		s.cfg.Log.Error().Err(err).Str("job", jobID).Msg("job not finalized; will retry")
+	}
+}
+
+func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]byte) error {
+	st, err := s.stores.open(ctx, outputOf(&job, s.cfg))
+	if err != nil {
+		return err
+	}
+	files := make([]dataset.File, 0, len(raw))
+	for _, b := range raw {
+		var f dataset.File
+		if err := json.Unmarshal(b, &f); err != nil {
+			return err
+		}
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	m := dataset.Manifest{
+		SchemaVersion: record.SchemaVersion, JobID: job.ID, Location: st.URL(dataset.JobDir(job.ID)),
+		Request: job.Request, Seed: job.Seed, TaxonomyHash: job.TaxonomyHash, Files: files,
+		Requested: job.Quotas, Shortfall: job.Shortfall, Rejections: job.Rejections, Regenerations: job.Regenerations,
+		Status: record.StatusDone,
+	}
+	if m.Rejections == nil {
+		m.Rejections = map[string]int64{}
+	}
+	if job.Accepted < int64(job.Request.Samples) {
+		m.Status = record.StatusPartial
+	}
+	stats := quality.NewStats()
+	for _, f := range files {
+		if err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, stats); err != nil {
+			return err
+		}
+		m.Rows += f.Rows
+	}
+	m.Quality = stats.Summary()
+	for _, q := range job.Quotas {
+		m.Delivered = append(m.Delivered, record.Quota{Intent: q.Intent, Count: int(m.Quality.Intents[q.Intent])})
+	}
+	if job.Request.Quality.KeepRejected {
+		if m.RejectedFiles, err = s.writeRejected(ctx, st, job); err != nil {
+			return err
+		}
+	}
+	counts, err := StageCounts(ctx, s.jobs, job.ID)
+	if err != nil {
+		return err
+	}
+	m.Stages = map[string]map[string]int64{}
+	for stage, c := range counts {
+		m.Stages[stage] = c
+	}
+	m.LLM = llmFigures(counts[StageGenerator])
+	finished := time.Now().UTC()
+	m.Timing = dataset.Timing{CreatedAt: job.CreatedAt, FinishedAt: finished, Seconds: finished.Sub(job.CreatedAt).Seconds()}
+	if m.Timing.Seconds > 0 {
+		m.Timing.RowsPerSecond = float64(m.Rows) / m.Timing.Seconds
+	}
+	body, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := dataset.JobDir(job.ID)
+	if err := st.Put(ctx, dir+dataset.ManifestName, bytes.NewReader(body), int64(len(body))); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	if m.Status == record.StatusDone {
+		if err := st.Put(ctx, dir+dataset.SuccessName, bytes.NewReader(nil), 0); err != nil {
+			return fmt.Errorf("write %s: %w", dataset.SuccessName, err)
+		}
+	}
+	_, err = s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
+		j.Status, j.FinishedAt = m.Status, finished
+		return nil
+	})
+	if err == nil {
+		s.cfg.Log.Info().Str("job", job.ID).Str("status", m.Status).Int64("rows", m.Rows).Msg("job finished")
+	}
+	return err
+}
+
+func scanPart(ctx context.Context, st store.Store, key string, stats *quality.Stats) error {
+	rc, err := st.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	return dataset.Scan(bytes.NewReader(b), int64(len(b)), func(c *record.Conversation) error {
+		stats.Add(c)
+		return nil
+	})
+}
+
+// writeRejected writes the job's rejected records, in the order the
+// rejected stream holds them, as rejected/part-*.parquet.
+func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job) ([]dataset.File, error) {
+	stream, err := s.cfg.Conn.JS.Stream(ctx, bus.StreamRejected)
+	if err != nil {
+		return nil, err
+	}
+	last, err := stream.GetLastMsgForSubject(ctx, bus.RejectedSubject(job.ID))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cons, err := s.cfg.Conn.JS.OrderedConsumer(ctx, bus.StreamRejected, jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.RejectedSubject(job.ID)}})
+	if err != nil {
+		return nil, err
+	}
+	var files []dataset.File
+	var batch []record.Rejected
+	seen := map[string]bool{}
+	write := func() error {
+		var buf bytes.Buffer
+		if err := dataset.EncodeRejected(&buf, batch, dataset.Options{Compression: s.cfg.Compression}); err != nil {
+			return err
+		}
+		name := dataset.RejectedPartName(int64(len(files)))
+		if err := st.Put(ctx, dataset.JobDir(job.ID)+name, bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		files = append(files, dataset.File{Name: name, Rows: int64(len(batch)), Bytes: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:])})
+		batch = batch[:0]
+		return nil
+	}
+	for done := false; !done; {
+		msgs, err := cons.Fetch(1000, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for msg := range msgs.Messages() {
+			n++
+			meta, _ := msg.Metadata()
+			var r record.Rejected
+			if json.Unmarshal(msg.Data(), &r) == nil && !seen[r.Conversation.ConversationID] {
+				seen[r.Conversation.ConversationID] = true
+				batch = append(batch, r)
+			}
+			if len(batch) == s.cfg.BatchRows {
+				if err := write(); err != nil {
+					return nil, err
+				}
+			}
+			if meta != nil && meta.Sequence.Stream >= last.Sequence {
+				done = true
+			}
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if len(batch) > 0 {
+		if err := write(); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func llmFigures(c Counters) dataset.LLMFigures {
+	return dataset.LLMFigures{
+		Calls: c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
+		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
+		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
+	}
+}

@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/generate"
+	"github.com/synthdesk/synthdesk/pkg/llm"
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// RunGenerator serves the request subject and fills generator tasks until
+// ctx ends.
+func RunGenerator(ctx context.Context, cfg Config) error {
+	cfg.Defaults()
+	if cfg.LLM == nil {
+		return errors.New("generator: no LLM backends configured")
+	}
+	jobs, err := cfg.Conn.Jobs()
+	if err != nil {
+		return err
+	}
+	cache := newJobCache(jobs, cfg.Taxonomy)
+	cnt := newCounters(jobs, StageGenerator, cfg.Replica)
+	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	go func() { _ = cache.watch(ctx) }()
+	go func() {
+		if err := serveIntake(ctx, &cfg, jobs); err != nil {
+			cfg.Log.Error().Err(err).Msg("intake stopped")
+		}
+	}()
+	gen := &generate.Generator{Retries: 2}
+	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
+		var task record.Task
+		if err := decode(m, &task); err != nil {
+			return err
+		}
+		info, err := cache.get(ctx, task.JobID)
+		if err != nil {
+			return err
+		}
+		backend, model, perCall, err := cfg.LLM.Resolve(info.job.Request.LLM)
+		if err != nil {
+			return bus.Permanent(err)
+		}
+		job := generate.Job{
+			ID: task.JobID, Seed: info.job.Seed, Request: &info.job.Request, Taxonomy: info.tax,
+			Backend: backend, Model: model, PerCall: perCall,
+		}
+		convs, usage, err := gen.Fill(ctx, job, task)
+		countUsage(cnt, task.JobID, usage)
+		if err != nil {
+			if llm.KindOf(err) != "" && !llm.IsRetryable(err) {
+				return bus.Permanent(err)
+			}
+			return err
+		}
+		for i := range convs {
+			c := &convs[i]
+			subject := bus.SubjectClassify
+			if c.GenerationError != "" {
+				subject = bus.SubjectValidate // nothing to classify; the gate counts it
+				cnt.add(task.JobID, "generation_failed", 1)
+			}
+			out.Add(subject, c.ConversationID, mustJSON(c))
+		}
+		cnt.add(task.JobID, "generated", int64(len(convs)))
+		return nil
+	}
+	return consume(ctx, &cfg, bus.ConsumerSpec{
+		Stage: StageGenerator, Stream: bus.StreamGenerate, Durable: StageGenerator,
+		AckWait: 5 * time.Minute, MaxAckPending: 4 * cfg.Concurrency,
+	}, h)
+}
+
+func countUsage(cnt *counters, job string, u llm.Usage) {
+	cnt.add(job, "llm_calls", int64(u.Calls))
+	cnt.add(job, "llm_retries", int64(u.Retries))
+	cnt.add(job, "prompt_tokens", int64(u.PromptTokens))
+	cnt.add(job, "completion_tokens", int64(u.CompletionTokens))
+	cnt.add(job, "llm_millis", int64(u.Seconds*1000))
+	if u.Estimated {
+		cnt.add(job, "tokens_estimated", 1)
+	}
+}

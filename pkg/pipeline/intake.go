@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/noise"
+	"github.com/synthdesk/synthdesk/pkg/plan"
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// intake turns generation requests into jobs: it validates the request,
+// stores the job and publishes the generator tasks that cover its slots.
+type intake struct {
+	cfg  *Config
+	jobs *bus.Jobs
+}
+
+// serveIntake answers requests on the request subject (queue group
+// "intake", so any number of generator replicas share them) until ctx ends.
+func serveIntake(ctx context.Context, cfg *Config, jobs *bus.Jobs) error {
+	in := &intake{cfg: cfg, jobs: jobs}
+	sub, err := cfg.Conn.NC.QueueSubscribe(bus.SubjectRequests, "intake", func(m *nats.Msg) {
+		reply := in.start(ctx, m.Data)
+		b, _ := json.Marshal(reply)
+		if err := m.Respond(b); err != nil {
+			cfg.Log.Warn().Err(err).Msg("intake reply not sent")
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("serve %s: %w", bus.SubjectRequests, err)
+	}
+	<-ctx.Done()
+	return sub.Drain()
+}
+
+// start validates data and starts its job; the reply carries the job or
+// the reasons it was refused.
+func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
+	planned, err := in.prepare(data)
+	if err != nil {
+		in.cfg.Log.Info().Err(err).Msg("request refused")
+		return record.IntakeReply{Error: err.Error()}
+	}
+	job := planned.Job
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := in.jobs.Create(ctx, job); errors.Is(err, bus.ErrJobExists) {
+		prev, gerr := in.jobs.Get(ctx, job.ID)
+		if gerr != nil {
+			return record.IntakeReply{Error: gerr.Error()}
+		}
+		if !sameRequest(prev.Request, job.Request, planned.seedPicked) {
+			return record.IntakeReply{Error: fmt.Sprintf("%v: job_id: %s already exists with a different request", record.ErrInvalidRequest, job.ID)}
+		}
+		job = prev // the same request again: republish its tasks, harmlessly
+	} else if err != nil {
+		return record.IntakeReply{Error: err.Error()}
+	}
+	if err := in.publishTasks(ctx, job); err != nil {
+		return record.IntakeReply{Error: fmt.Sprintf("job %s stored but its tasks are not all published (%v); send the same request again to resume", job.ID, err)}
+	}
+	in.cfg.Log.Info().Str("job", job.ID).Int("samples", job.Request.Samples).Int64("seed", job.Seed).Msg("job started")
+	return record.IntakeReply{JobID: job.ID, Samples: job.Request.Samples, Seed: job.Seed, Quotas: job.Quotas}
+}
+
+// plannedJob is a new job and whether its seed was picked by the intake.
+type plannedJob struct {
+	record.Job
+	seedPicked bool
+}
+
+// sameRequest reports whether a repeated request asks for the same job; a
+// seed the intake picked is not part of what the user asked.
+func sameRequest(stored, again record.Request, seedPicked bool) bool {
+	if seedPicked {
+		stored.Seed, again.Seed = nil, nil
+	}
+	return reflect.DeepEqual(stored, again)
+}
+
+// prepare decodes, defaults and validates a request and plans its job.
+func (in *intake) prepare(data []byte) (plannedJob, error) {
+	req, err := record.DecodeRequest(data)
+	if err != nil {
+		return plannedJob{}, err
+	}
+	req.ApplyDefaults()
+	tax, err := jobTaxonomy(&req, in.cfg.Taxonomy)
+	if err != nil {
+		return plannedJob{}, fmt.Errorf("%w: %w", record.ErrInvalidRequest, err)
+	}
+	errs := []error{req.Validate(record.Limits{MaxSamples: in.cfg.MaxSamples}, tax.Names())}
+	if _, _, _, err := in.cfg.LLM.Resolve(req.LLM); err != nil {
+		errs = append(errs, fmt.Errorf("%w: %w", record.ErrInvalidRequest, err))
+	}
+	if _, err := noise.Resolve(req.Noise.Profile, req.Noise.Rates); err != nil {
+		errs = append(errs, fmt.Errorf("%w: noise: %w", record.ErrInvalidRequest, err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return plannedJob{}, err
+	}
+	if req.JobID == "" {
+		req.JobID = record.NewJobID(entropy())
+	}
+	seed := int64(binary.LittleEndian.Uint64(entropy()) &^ (1 << 63))
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	picked := req.Seed == nil
+	req.Seed = &seed
+	return plannedJob{seedPicked: picked, Job: record.Job{
+		ID: req.JobID, Request: req, Seed: seed, TaxonomyHash: tax.Hash(),
+		Quotas:    plan.Quotas(req.Samples, tax.Names(), req.Intents),
+		BatchRows: in.cfg.BatchRows, Partitions: in.cfg.Partitions,
+		Status: record.StatusRunning, CreatedAt: time.Now().UTC(),
+	}}, nil
+}
+
+// publishTasks publishes the job's tasks in chunks; task ids make a
+// republish harmless.
+func (in *intake) publishTasks(ctx context.Context, job record.Job) error {
+	slots := plan.Slots(job.Quotas, job.Request.Split, job.Seed)
+	tasks := plan.Tasks(job.ID, slots, in.cfg.TaskSize)
+	var out bus.Outbox
+	for i, t := range tasks {
+		b, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		out.Add(bus.SubjectGenerate, fmt.Sprintf("%s-task-%d", job.ID, i), b)
+		if out.Len() == 1000 || i == len(tasks)-1 {
+			if err := in.cfg.Conn.PublishAll(ctx, &out); err != nil {
+				return err
+			}
+			out = bus.Outbox{}
+		}
+	}
+	return nil
+}
+
+func entropy() []byte {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return b
+}

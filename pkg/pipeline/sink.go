@@ -1,0 +1,362 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/store"
+)
+
+// The sink writes accepted records as Parquet parts, effectively once.
+//
+// Part membership is deterministic: the validator gives every accepted
+// record a dense index, and part n holds exactly the indexes
+// [n*BatchRows, (n+1)*BatchRows) (the last part ends at the accepted
+// total). All records of a part travel on one partition subject, and each
+// partition consumer is pinned to one sink replica at a time. A part is
+// written under a name derived from its number, from records sorted by
+// index, and only then are its messages acked. A crash before the ack makes
+// JetStream redeliver them, and the part is written again under the same
+// name with the same rows: an overwrite, never a second copy.
+
+type batchKey struct {
+	job string
+	seq int64
+}
+
+type openBatch struct {
+	recs      map[int64]record.Conversation
+	held      []*bus.Held
+	lastAlive time.Time
+	flushing  bool
+}
+
+type sink struct {
+	cfg    *Config
+	jobs   *bus.Jobs
+	cache  *jobCache
+	stores *stores
+	cnt    *counters
+	crash  context.CancelFunc
+
+	mu         sync.Mutex
+	batches    map[batchKey]*openBatch
+	written    map[batchKey]bool
+	finalizing map[string]bool
+	flushes    chan struct{}
+}
+
+// RunSink writes accepted records as Parquet parts and finishes jobs until
+// ctx ends. It checks the default output at start-up and fails fast on
+// wrong credentials or a missing bucket.
+func RunSink(ctx context.Context, cfg Config) error {
+	cfg.Defaults()
+	jobs, err := cfg.Conn.Jobs()
+	if err != nil {
+		return err
+	}
+	st := newStores(cfg.S3)
+	if cfg.Output != "" {
+		if _, err := st.open(ctx, cfg.Output); err != nil {
+			return err
+		}
+	}
+	ctx, crash := context.WithCancel(ctx)
+	defer crash()
+	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash,
+		cnt:     newCounters(jobs, StageSink, cfg.Replica),
+		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{},
+		flushes: make(chan struct{}, 2)}
+	go func() { _ = s.cache.watch(ctx) }()
+	go s.tick(ctx)
+	go s.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	errc := make(chan error, cfg.Partitions)
+	for p := range cfg.Partitions {
+		go func() {
+			errc <- consume(ctx, &cfg, bus.ConsumerSpec{
+				Stage: StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
+				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", AckWait: cfg.SinkAckWait,
+				MaxAckPending: 2*cfg.BatchRows + 1024, Concurrency: 2, MaxDeliver: -1,
+			}, s.handle)
+		}()
+	}
+	var first error
+	for range cfg.Partitions {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// handle holds an accepted record in its part's batch; the batch is
+// flushed when complete.
+func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
+	var a record.Accepted
+	if err := decode(m, &a); err != nil {
+		return err
+	}
+	info, err := s.cache.get(ctx, a.Conversation.JobID)
+	if err != nil {
+		return err
+	}
+	key := batchKey{job: a.Conversation.JobID, seq: a.Index / int64(info.job.BatchRows)}
+	written, err := s.isWritten(ctx, key)
+	if err != nil {
+		return err
+	}
+	if written {
+		return nil // a redelivery of a record whose part is already stored
+	}
+	s.mu.Lock()
+	b := s.batches[key]
+	if b == nil {
+		b = &openBatch{recs: map[int64]record.Conversation{}, lastAlive: time.Now()}
+		s.batches[key] = b
+	}
+	b.recs[a.Index] = a.Conversation
+	b.held = append(b.held, m.Hold())
+	ready := s.readyLocked(key, b)
+	s.mu.Unlock()
+	if ready {
+		go s.flush(ctx, key, b)
+	}
+	return nil
+}
+
+func (s *sink) isWritten(ctx context.Context, key batchKey) (bool, error) {
+	s.mu.Lock()
+	done, known := s.written[key]
+	_, open := s.batches[key]
+	s.mu.Unlock()
+	if known || open {
+		return done, nil
+	}
+	var f dataset.File
+	_, err := s.jobs.GetJSON(ctx, bus.Key(key.job, "part", fmt.Sprint(key.seq)), &f)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	s.written[key] = true
+	s.mu.Unlock()
+	return true, nil
+}
+
+// readyLocked reports whether b holds every record of its part and marks
+// it flushing.
+func (s *sink) readyLocked(key batchKey, b *openBatch) bool {
+	if b.flushing {
+		return false
+	}
+	job, ok := s.cache.state(key.job)
+	if !ok {
+		return false
+	}
+	total := int64(job.Request.Samples)
+	if job.Sealed {
+		total = job.Accepted
+	}
+	rows := min(int64(job.BatchRows), total-key.seq*int64(job.BatchRows))
+	if rows <= 0 || int64(len(b.recs)) < rows {
+		return false
+	}
+	b.flushing = true
+	return true
+}
+
+// flush writes a complete batch, records the part, then acks its
+// messages. Store errors are retried with backoff while the messages are
+// kept alive: nothing is acked before the part is durable.
+func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
+	s.flushes <- struct{}{}
+	defer func() { <-s.flushes }()
+	log := s.cfg.Log.With().Str("job", key.job).Int64("part", key.seq).Logger()
+	info, err := s.cache.get(ctx, key.job)
+	if err != nil {
+		log.Error().Err(err).Msg("part not written")
+		return
+	}
+	s.mu.Lock()
+	idx := make([]int64, 0, len(b.recs))
+	for i := range b.recs {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	recs := make([]record.Conversation, len(idx))
+	for k, i := range idx {
+		recs[k] = b.recs[i]
+	}
+	s.mu.Unlock()
+	var buf bytes.Buffer
+	if err := dataset.Encode(&buf, recs, dataset.Options{Compression: s.cfg.Compression}); err != nil {
+		log.Error().Err(err).Msg("encode part")
+		return
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	file := dataset.File{Name: dataset.PartName(key.seq), Rows: int64(len(recs)), Bytes: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:])}
+	objKey := dataset.JobDir(key.job) + file.Name
+	start := time.Now()
+	if !s.retry(ctx, log, "write part", func() error {
+		st, err := s.stores.open(ctx, outputOf(&info.job, s.cfg))
+		if err != nil {
+			return err
+		}
+		return st.Put(ctx, objKey, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	}) {
+		return
+	}
+	s.cfg.Metrics.UploadSeconds.Observe(time.Since(start).Seconds())
+	s.cfg.Metrics.UploadBytes.Add(float64(buf.Len()))
+	s.cfg.Metrics.SinkBatchRows.Observe(float64(len(recs)))
+	if s.fault("uploaded") {
+		return
+	}
+	if !s.retry(ctx, log, "record part", func() error {
+		return s.jobs.PutJSON(ctx, bus.Key(key.job, "part", fmt.Sprint(key.seq)), file)
+	}) {
+		return
+	}
+	s.mu.Lock()
+	held := b.held
+	delete(s.batches, key)
+	s.written[key] = true
+	s.mu.Unlock()
+	for _, h := range held {
+		_ = h.Ack()
+	}
+	if s.fault("acked") {
+		return
+	}
+	s.cnt.add(key.job, "rows", file.Rows)
+	s.cnt.add(key.job, "parts", 1)
+	log.Info().Int64("rows", file.Rows).Int64("bytes", file.Bytes).Msg("part written")
+	s.maybeFinalize(ctx, key.job)
+}
+
+// retry runs op until it succeeds, keeping held messages alive between
+// attempts; false when ctx ended first.
+func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op func() error) bool {
+	delay := 250 * time.Millisecond
+	for {
+		err := op()
+		if err == nil {
+			return true
+		}
+		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + " failed; holding the batch")
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 30*time.Second)
+	}
+}
+
+// fault calls the configured fault hook; true means "crashed": the sink
+// stops at once without acking anything more.
+func (s *sink) fault(point string) bool {
+	if s.cfg.Fault == nil {
+		return false
+	}
+	if err := s.cfg.Fault(point); err != nil {
+		s.cfg.Log.Warn().Err(err).Str("point", point).Msg("fault injected: sink stops without acking")
+		s.cfg.Conn.NC.Close()
+		s.crash()
+		return true
+	}
+	return false
+}
+
+// tick keeps held messages alive, completes batches whose part shrank
+// when the job was sealed short, and finishes sealed jobs.
+func (s *sink) tick(ctx context.Context) {
+	every := min(s.cfg.SinkAckWait/4, 5*time.Second)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var ready []batchKey
+		var readyBatches []*openBatch
+		jobsSeen := map[string]bool{}
+		s.mu.Lock()
+		for key, b := range s.batches {
+			if time.Since(b.lastAlive) > s.cfg.SinkAckWait/3 {
+				for _, h := range b.held {
+					_ = h.InProgress()
+				}
+				b.lastAlive = time.Now()
+			}
+			if s.readyLocked(key, b) {
+				ready, readyBatches = append(ready, key), append(readyBatches, b)
+			}
+		}
+		for _, info := range s.cache.snapshot() {
+			if info.Sealed && info.Status == record.StatusRunning {
+				jobsSeen[info.ID] = true
+			}
+		}
+		s.mu.Unlock()
+		for i, key := range ready {
+			go s.flush(ctx, key, readyBatches[i])
+		}
+		for job := range jobsSeen {
+			s.maybeFinalize(ctx, job)
+		}
+	}
+}
+
+func outputOf(job *record.Job, cfg *Config) string {
+	if job.Request.Output != "" {
+		return job.Request.Output
+	}
+	return cfg.Output
+}
+
+// stores opens each output once and checks it on first use.
+type stores struct {
+	s3 store.S3Config
+	mu sync.Mutex
+	m  map[string]store.Store
+}
+
+func newStores(s3 store.S3Config) *stores { return &stores{s3: s3, m: map[string]store.Store{}} }
+
+func (s *stores) open(ctx context.Context, output string) (store.Store, error) {
+	if output == "" {
+		return nil, errors.New("no output: the request names none and the sink has no default (--out or SYNTHDESK_OUTPUT)")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.m[output]; ok {
+		return st, nil
+	}
+	st, err := store.Open(ctx, output, s.s3)
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", output, err)
+	}
+	if err := st.Check(ctx); err != nil {
+		return nil, fmt.Errorf("output %s: %w", output, err)
+	}
+	s.m[output] = st
+	return st, nil
+}

@@ -1,0 +1,56 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+)
+
+// Stage names, used in consumers, metrics, counters and dead letters.
+const (
+	StageGenerator  = "generator"
+	StageClassifier = "classifier"
+	StageValidator  = "validator"
+	StageSink       = "sink"
+)
+
+// consume runs h on spec with the middleware every stage shares:
+// counting and logging, dead letters, panic recovery.
+func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Handler) error {
+	if spec.Concurrency == 0 {
+		spec.Concurrency = cfg.Concurrency
+	}
+	if spec.MaxDeliver == 0 {
+		spec.MaxDeliver = 10
+	}
+	h = bus.Chain(h,
+		bus.Observe(spec.Stage, cfg.Log, cfg.Metrics),
+		bus.DeadLetter(cfg.Conn, spec.Stage, spec.MaxDeliver, cfg.Metrics),
+		bus.Recover(),
+	)
+	err := cfg.Conn.Run(ctx, spec, h)
+	if ctx.Err() != nil {
+		return nil // stopping: whatever failed was cut short by the stop
+	}
+	return err
+}
+
+// decode unmarshals a message body; a body that does not decode can never
+// succeed, so the error is permanent.
+func decode(m *bus.Msg, v any) error {
+	if err := json.Unmarshal(m.Data, v); err != nil {
+		return bus.Permanent(fmt.Errorf("decode %s: %w", m.Subject, err))
+	}
+	return nil
+}
+
+// mustJSON encodes values that are plain data and cannot fail to encode.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err))
+	}
+	return b
+}
