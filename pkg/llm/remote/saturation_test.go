@@ -38,7 +38,7 @@ func BenchmarkSaturation(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			l := llm.NewLimiter(be, llm.LimitConfig{MinInFlight: 4, MaxInFlight: 64, InitialInFlight: 8, CongestionTolerance: tc.tolerance,
+			l := llm.NewLimiter(be, llm.LimitConfig{MinInFlight: 4, MaxInFlight: 64, InitialInFlight: 8, CongestionTolerance: tc.tolerance, Backoff: 0.95,
 				Retry: llm.RetryConfig{Attempts: 100, Base: 10 * time.Millisecond, Max: 200 * time.Millisecond}})
 			for range b.N {
 				runSaturation(b, l, sim)
