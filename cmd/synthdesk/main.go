@@ -1,3 +1,87 @@
+// Command synthdesk is the command line of synthdesk: it runs a whole job
+// on this machine (run), talks to a cluster (submit, status), and exposes
+// the rules (classify, rules) and the LLM protocol simulator (llm-sim).
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"run", "run a job on this machine: embedded NATS, all four stages, local or S3 output", cmdRun},
+	{"submit", "send a generation request to a cluster and print the job id (--wait follows it)", cmdSubmit},
+	{"status", "show a job's progress on a cluster (--watch follows it)", cmdStatus},
+	{"classify", "label texts from a CSV or JSONL file with the rules", cmdClassify},
+	{"rules", "evaluate (eval) or calibrate (calibrate) the rules on labeled data", cmdRules},
+	{"llm-sim", "serve the Ollama and OpenAI chat protocols with simulated answers and faults", cmdLLMSim},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	os.Exit(dispatch(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// dispatch runs the named command and returns the process exit code:
+// 0 success, 1 failure, 2 usage error, 3 a job that ended partial.
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdin, stdout, stderr)
+		var partial *partialError
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &partial):
+			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
+			return 3
+		case errors.Is(err, errUsage):
+			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
+			return 2
+		default:
+			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "synthdesk: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+// errUsage marks command-line mistakes.
+var errUsage = errors.New("usage")
+
+// partialError is a job that ended without meeting every quota.
+type partialError struct{ msg string }
+
+func (e *partialError) Error() string { return e.msg }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "synthdesk manufactures labeled synthetic customer-service conversations.")
+	fmt.Fprintln(w, "\nUsage: synthdesk <command> [flags]   (synthdesk <command> --help for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// stallAfter is how long without any counter moving before the progress
+// line says the job is stalled.
+const stallAfter = 30 * time.Second
+
+// follow prints a job's progress until it leaves running, then returns
+// its final progress. On a terminal the line is redrawn in place.
+func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeline.Progress, error) {
+	tty := isTerminal(w)
+	every := 2 * time.Second
+	if tty {
+		every = 250 * time.Millisecond
+	}
+	start := time.Now()
+	var last string
+	lastMove := time.Now()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		p, err := pipeline.JobProgress(ctx, jobs, id)
+		if err != nil {
+			return p, err
+		}
+		if p.Job.Status != record.StatusRunning {
+			if tty {
+				fmt.Fprintln(w)
+			}
+			return p, nil
+		}
+		line := progressLine(p, time.Since(start))
+		if key := countersKey(p); key != last {
+			last, lastMove = key, time.Now()
+		} else if time.Since(lastMove) > stallAfter {
+			line += fmt.Sprintf("  STALLED: no stage moved for %s (see `synthdesk status` and the services' logs)", time.Since(lastMove).Round(time.Second))
+		}
+		if tty {
+			fmt.Fprintf(w, "\r\033[K%s", line)
+		} else {
+			fmt.Fprintln(w, line)
+		}
+		select {
+		case <-ctx.Done():
+			return p, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// progressLine shows each stage's count against the target with a rate
+// and an ETA from the slowest stage, the sink.
+func progressLine(p pipeline.Progress, elapsed time.Duration) string {
+	n := int64(p.Job.Request.Samples)
+	s := p.Stages
+	written := s[pipeline.StageSink]["rows"]
+	accepted := s[pipeline.StageValidator]["accepted"]
+	line := fmt.Sprintf("%s  generated %d  labeled %d  accepted %d/%d  written %d/%d",
+		bar(float64(written)/float64(max(n, 1)), 20),
+		s[pipeline.StageGenerator]["generated"], s[pipeline.StageClassifier]["labeled"], accepted, n, written, n)
+	if rate := float64(accepted) / elapsed.Seconds(); rate > 0 && accepted < n {
+		eta := time.Duration(float64(n-accepted) / rate * float64(time.Second))
+		line += fmt.Sprintf("  %.0f conv/s  ETA %s", rate, eta.Round(time.Second))
+	}
+	return line
+}
+
+func countersKey(p pipeline.Progress) string {
+	var parts []string
+	for stage, c := range p.Stages {
+		for k, v := range c {
+			parts = append(parts, fmt.Sprintf("%s.%s=%d", stage, k, v))
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func bar(frac float64, width int) string {
+	frac = min(max(frac, 0), 1)
+	full := int(frac * float64(width))
+	return fmt.Sprintf("[%s%s] %3.0f%%", strings.Repeat("#", full), strings.Repeat(".", width-full), frac*100)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// summarize prints a finished job's figures and returns a partialError
+// when it ended short.
+func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location string) error {
+	j := p.Job
+	fmt.Fprintf(w, "job %s: %s\n", j.ID, j.Status)
+	fmt.Fprintf(w, "rows: %d of %d requested  (%.1fs, %.0f conversations/s)\n", j.Accepted, j.Request.Samples, elapsed.Seconds(), float64(j.Accepted)/elapsed.Seconds())
+	if location != "" {
+		fmt.Fprintf(w, "output: %s\n", location)
+	}
+	short := map[string]int{}
+	for _, q := range j.Shortfall {
+		short[q.Intent] = q.Count
+	}
+	fmt.Fprintln(w, "per intent (delivered/requested):")
+	for _, q := range j.Quotas {
+		fmt.Fprintf(w, "  %-26s %6d/%d\n", q.Intent, q.Count-short[q.Intent], q.Count)
+	}
+	reasons := make([]string, 0, len(j.Rejections))
+	for r := range j.Rejections {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	fmt.Fprintf(w, "rejections by reason (%d in all; %d regenerations):\n", sumValues(j.Rejections), j.Regenerations)
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %-26s %6d\n", r, j.Rejections[r])
+	}
+	g := p.Stages[pipeline.StageGenerator]
+	fmt.Fprintf(w, "llm: %d calls, %d retries, %d prompt + %d completion tokens", g["llm_calls"], g["llm_retries"], g["prompt_tokens"], g["completion_tokens"])
+	if g["tokens_estimated"] > 0 {
+		fmt.Fprint(w, " (estimated)")
+	}
+	fmt.Fprintln(w)
+	if j.Status == record.StatusPartial {
+		var parts []string
+		for _, q := range j.Shortfall {
+			parts = append(parts, fmt.Sprintf("%s short by %d", q.Intent, q.Count))
+		}
+		return &partialError{msg: fmt.Sprintf("job %s ended partial: the retry budget (%d) ran out with %d of %d rows; %s. Files written so far are complete; _SUCCESS is absent.",
+			j.ID, j.Request.Quality.RetryBudget, j.Accepted, j.Request.Samples, strings.Join(parts, ", "))}
+	}
+	if j.Status == record.StatusFailed {
+		return fmt.Errorf("job %s failed: %s", j.ID, j.Error)
+	}
+	return nil
+}
+
+func sumValues(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

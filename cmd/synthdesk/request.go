@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+// requestFlags build a generation request from flags; --request reads a
+// JSON request that the other flags then override.
+type requestFlags struct {
+	file, intents, labels, out, taxonomy string
+	samples, minTurns, maxTurns          int
+	perCall, retryBudget                 int
+	seed                                 int64
+	backend, model, noise, disagreement  string
+	temperature                          float64
+	keepRejected                         bool
+	set                                  map[string]bool
+}
+
+// bind registers the flags; withLLM adds --llm and --model (run binds the
+// embedded generator's own instead, which the request then inherits).
+func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
+	fs.StringVar(&f.file, "request", "", "JSON request file; other flags override its fields")
+	fs.IntVar(&f.samples, "samples", record.DefaultSamples, "accepted conversations to deliver")
+	fs.Int64Var(&f.seed, "seed", 0, "seed for a reproducible job (default: picked and recorded)")
+	fs.StringVar(&f.intents, "intents", "", "intent weights, e.g. cancel_order=3,track_order=1 (default: uniform)")
+	fs.StringVar(&f.out, "out", "", "output folder or s3://bucket/prefix")
+	fs.StringVar(&f.taxonomy, "taxonomy", "", "taxonomy YAML file carried with the request")
+	if withLLM {
+		fs.StringVar(&f.backend, "llm", "", "generation backend: offline, ollama or openai")
+		fs.StringVar(&f.model, "model", "", "model name for the backend")
+	}
+	fs.Float64Var(&f.temperature, "temperature", 0, "sampling temperature (0: backend default)")
+	fs.IntVar(&f.perCall, "per-call", 0, "conversations per LLM call")
+	fs.StringVar(&f.noise, "noise", "", "noise profile: none, light, realistic (default) or heavy")
+	fs.IntVar(&f.minTurns, "min-turns", 0, "fewest turns per conversation (default 2)")
+	fs.IntVar(&f.maxTurns, "max-turns", 0, "most turns per conversation (default 6)")
+	fs.StringVar(&f.disagreement, "disagreement", "", "when rules disagree with the requested intent: reject (default), relabel or keep")
+	fs.IntVar(&f.retryBudget, "retry-budget", 0, "regenerations the job may spend (default max(100, samples/2))")
+	fs.BoolVar(&f.keepRejected, "keep-rejected", false, "also write rejected records under rejected/")
+	fs.StringVar(&f.labels, "label", "", "labels copied to the manifest, e.g. team=search,ticket=42")
+}
+
+// build returns the request as JSON. Only flags given on the command line
+// override the request file.
+func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	var r record.Request
+	if f.file != "" {
+		b, err := os.ReadFile(f.file)
+		if err != nil {
+			return r, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if r, err = record.DecodeRequest(b); err != nil {
+			return r, fmt.Errorf("%s: %w", f.file, err)
+		}
+	}
+	if f.set["samples"] || r.Samples == 0 {
+		r.Samples = f.samples
+	}
+	if f.set["seed"] {
+		r.Seed = &f.seed
+	}
+	if f.intents != "" {
+		w, err := parseWeights(f.intents)
+		if err != nil {
+			return r, err
+		}
+		r.Intents = w
+	}
+	if f.labels != "" {
+		kv, err := parsePairs(f.labels)
+		if err != nil {
+			return r, err
+		}
+		r.Labels = kv
+	}
+	if f.out != "" {
+		r.Output = f.out
+		if !strings.HasPrefix(f.out, "s3://") {
+			abs, err := filepath.Abs(f.out)
+			if err != nil {
+				return r, err
+			}
+			r.Output = abs
+		}
+	}
+	if f.taxonomy != "" {
+		b, err := os.ReadFile(f.taxonomy)
+		if err != nil {
+			return r, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		r.Taxonomy = string(b)
+	}
+	setStr(&r.LLM.Backend, f.backend)
+	setStr(&r.LLM.Model, f.model)
+	setStr(&r.Noise.Profile, f.noise)
+	setStr(&r.Quality.Disagreement, f.disagreement)
+	if f.set["temperature"] {
+		r.LLM.Temperature = &f.temperature
+	}
+	setInt(&r.LLM.PerCall, f.perCall)
+	setInt(&r.Turns.Min, f.minTurns)
+	setInt(&r.Turns.Max, f.maxTurns)
+	setInt(&r.Quality.RetryBudget, f.retryBudget)
+	if f.keepRejected {
+		r.Quality.KeepRejected = true
+	}
+	return r, nil
+}
+
+func setStr(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func setInt(dst *int, v int) {
+	if v != 0 {
+		*dst = v
+	}
+}
+
+func parseWeights(s string) (map[string]float64, error) {
+	kv, err := parsePairs(s)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for k, v := range kv {
+		w, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --intents %s=%s: weight is not a number", errUsage, k, v)
+		}
+		out[k] = w
+	}
+	return out, nil
+}
+
+func parsePairs(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, p := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%w: %q is not key=value", errUsage, p)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func mustMarshal(r record.Request) []byte {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

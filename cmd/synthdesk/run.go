@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/service"
+	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/taxonomy"
+	"github.com/synthdesk/synthdesk/pkg/telemetry"
+)
+
+// cmdRun runs one job on this machine: an in-process NATS server with
+// JetStream in a temporary folder, the four stages, and the request. It
+// exits once the job is finished: 0 with _SUCCESS written, 3 when it
+// ended partial.
+func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf requestFlags
+	rf.bind(fs, false)
+	var llmf service.LLMFlags
+	llmf.Bind(fs, noEnv)
+	cfg := pipeline.Config{}
+	service.BindLayout(fs, noEnv, &cfg)
+	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
+	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
+	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
+	memLimit := fs.Int64("mem-limit-mib", 320, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	// run's --llm/--model/--llm-url configure the embedded generator; the
+	// request inherits them unless --request says otherwise.
+	req, err := rf.build(fs)
+	if err != nil {
+		return err
+	}
+	if req.Output == "" {
+		return fmt.Errorf("%w: --out is required (a folder or s3://bucket/prefix)", errUsage)
+	}
+	if req.Taxonomy != "" {
+		// A local run loads the taxonomy into every stage directly.
+		req.Taxonomy = ""
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit > 0 {
+		debug.SetMemoryLimit(*memLimit << 20)
+	}
+	log, err := telemetry.NewLogger(stderr, "synthdesk", *logLevel)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	tax, err := taxonomy.Load(service.SplitList(rf.taxonomy)...)
+	if err != nil {
+		return err
+	}
+	llms, err := llmf.Build()
+	if err != nil {
+		return err
+	}
+	s3, err := store.S3ConfigFromEnv(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "synthdesk-nats-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: dir})
+	if err != nil {
+		return err
+	}
+	defer srv.Shutdown()
+	conn, err := bus.Connect(ctx, bus.Config{Name: "synthdesk-run", InProcess: srv})
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Ensure(ctx, bus.Topology{Replicas: 1}); err != nil {
+		return err
+	}
+	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.LLM, cfg.S3, cfg.Output = conn, log, tax, llms, s3, req.Output
+	cfg.MaxSamples = 100_000_000
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return runJob(ctx, cfg, req, stdout, stderr)
+}
+
+// runJob runs the stages, submits req and follows it to the end.
+func runJob(ctx context.Context, cfg pipeline.Config, req record.Request, stdout, stderr io.Writer) error {
+	start := time.Now()
+	sctx, stop := context.WithCancel(ctx)
+	stages := make(chan error, 1)
+	go func() { stages <- pipeline.RunAll(sctx, cfg) }()
+	defer func() {
+		stop()
+		if err := <-stages; err != nil {
+			cfg.Log.Error().Err(err).Msg("stages stopped with an error")
+		}
+	}()
+	reply, err := pipeline.Submit(ctx, cfg.Conn, mustMarshal(req))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "job %s: %d conversations, seed %d\n", reply.JobID, reply.Samples, reply.Seed)
+	jobs, _ := cfg.Conn.Jobs()
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		// A stage that fails stops the job: stop following it.
+		select {
+		case err := <-stages:
+			stages <- err
+			cancel()
+		case <-fctx.Done():
+		}
+	}()
+	p, err := follow(fctx, jobs, reply.JobID, stderr)
+	if err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
+			return errors.New("the stages stopped before the job finished (see the log above)")
+		}
+		return err
+	}
+	location := cfg.Output
+	if st, err := store.Open(ctx, cfg.Output, cfg.S3); err == nil {
+		location = st.URL(dataset.JobDir(reply.JobID))
+	}
+	return summarize(stdout, p, time.Since(start), location)
+}
+
+func noEnv(string) (string, bool) { return "", false }

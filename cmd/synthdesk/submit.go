@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/service"
+)
+
+// clusterFlags are the NATS settings of the commands that talk to a
+// cluster; their defaults come from the services' environment variables.
+type clusterFlags struct {
+	common service.Common
+}
+
+func (c *clusterFlags) bind(fs *flag.FlagSet) { c.common.Bind(fs, os.LookupEnv) }
+
+func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error) {
+	if err := c.common.Finish(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cfg := c.common.NATS
+	cfg.Name = "synthdesk-cli"
+	conn, err := bus.Connect(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := conn.Ensure(ctx, bus.Topology{Replicas: c.common.StreamReplicas}); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	jobs, _ := conn.Jobs()
+	return conn, jobs, nil
+}
+
+// cmdSubmit sends a request to a cluster's intake and prints the job id;
+// with --wait it follows the job and prints its summary.
+func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf requestFlags
+	rf.bind(fs, true)
+	var cf clusterFlags
+	cf.bind(fs)
+	wait := fs.Bool("wait", false, "follow the job until it finishes and print its summary")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	req, err := rf.build(fs)
+	if err != nil {
+		return err
+	}
+	conn, jobs, err := cf.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	start := time.Now()
+	reply, err := pipeline.Submit(ctx, conn, mustMarshal(req))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, reply.JobID)
+	if !*wait {
+		return nil
+	}
+	p, err := follow(ctx, jobs, reply.JobID, stderr)
+	if err != nil {
+		return err
+	}
+	return summarize(stdout, p, time.Since(start), req.Output)
+}
+
+// cmdStatus prints a job's state and stage counters; --watch follows it.
+func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clusterFlags
+	cf.bind(fs)
+	watch := fs.Bool("watch", false, "follow the job until it finishes")
+	asJSON := fs.Bool("json", false, "print the job state and counters as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: give exactly one job id", errUsage)
+	}
+	id := fs.Arg(0)
+	conn, jobs, err := cf.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	p, err := pipeline.JobProgress(ctx, jobs, id)
+	if err != nil {
+		return err
+	}
+	if *watch {
+		if p, err = follow(ctx, jobs, id, stderr); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	}
+	fmt.Fprintln(stdout, progressLine(p, time.Since(p.Job.CreatedAt)))
+	if p.Job.Status == "running" {
+		fmt.Fprintf(stdout, "job %s: running since %s\n", id, p.Job.CreatedAt.Format(time.RFC3339))
+		return nil
+	}
+	elapsed := p.Job.FinishedAt.Sub(p.Job.CreatedAt)
+	return summarize(stdout, p, elapsed, p.Job.Request.Output)
+}

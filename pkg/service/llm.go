@@ -1,0 +1,56 @@
+package service
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+)
+
+// LLMFlags are the generator's backend settings as flags and environment.
+type LLMFlags struct {
+	Config  pipeline.LLMConfig
+	URL     string
+	KeyFile string
+	models  string
+}
+
+// Bind registers the flags. --llm-url sets the URL of the default backend;
+// the per-backend variables set each one.
+func (l *LLMFlags) Bind(fs *flag.FlagSet, env Env) {
+	fs.StringVar(&l.Config.Default, "llm", Str(env, "SYNTHDESK_LLM_BACKEND", "offline"), "default backend: offline, ollama or openai [SYNTHDESK_LLM_BACKEND]")
+	fs.StringVar(&l.Config.Model, "model", Str(env, "SYNTHDESK_LLM_MODEL", ""), "default model of the remote backend [SYNTHDESK_LLM_MODEL]")
+	fs.StringVar(&l.URL, "llm-url", "", "URL of the default backend's server (Ollama: http://host:11434, OpenAI-compatible: http://host:8000/v1)")
+	fs.StringVar(&l.Config.OllamaURL, "ollama-url", Str(env, "SYNTHDESK_OLLAMA_URL", ""), "Ollama server [SYNTHDESK_OLLAMA_URL]")
+	fs.StringVar(&l.Config.OpenAIURL, "openai-url", Str(env, "SYNTHDESK_OPENAI_URL", ""), "OpenAI-compatible server [SYNTHDESK_OPENAI_URL]")
+	l.Config.OpenAIKey = Str(env, "OPENAI_API_KEY", "")
+	fs.StringVar(&l.KeyFile, "openai-api-key-file", Str(env, "SYNTHDESK_OPENAI_API_KEY_FILE", ""), "file holding the API key (or set OPENAI_API_KEY) [SYNTHDESK_OPENAI_API_KEY_FILE]")
+	fs.StringVar(&l.models, "llm-models", Str(env, "SYNTHDESK_LLM_MODELS", ""), "comma-separated models requests may name [SYNTHDESK_LLM_MODELS]")
+	fs.IntVar(&l.Config.MaxInFlight, "llm-max-inflight", Int(env, "SYNTHDESK_LLM_MAX_INFLIGHT", 16), "concurrent LLM calls per replica [SYNTHDESK_LLM_MAX_INFLIGHT]")
+	fs.IntVar(&l.Config.PerCall, "llm-per-call", Int(env, "SYNTHDESK_LLM_PER_CALL", 4), "conversations per remote LLM call [SYNTHDESK_LLM_PER_CALL]")
+}
+
+// Build resolves the flags into a backend set.
+func (l *LLMFlags) Build() (*pipeline.LLMSet, error) {
+	if l.URL != "" {
+		switch l.Config.Default {
+		case "ollama":
+			l.Config.OllamaURL = l.URL
+		case "openai":
+			l.Config.OpenAIURL = l.URL
+		default:
+			return nil, fmt.Errorf("--llm-url needs --llm ollama or --llm openai")
+		}
+	}
+	if l.KeyFile != "" {
+		b, err := os.ReadFile(l.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("openai api key file: %w", err)
+		}
+		l.Config.OpenAIKey = strings.TrimSpace(string(b))
+	}
+	l.Config.Models = SplitList(l.models)
+	return pipeline.NewLLMSet(l.Config)
+}

@@ -1,0 +1,162 @@
+// Package service is what the four service binaries share: the common
+// configuration (NATS, operator endpoint, logging), bound to flags whose
+// defaults come from the environment, and the start-up sequence that
+// connects, ensures the topology, serves probes and metrics, and runs one
+// stage. Only mains call it: the environment lookup is passed in.
+package service
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/taxonomy"
+	"github.com/synthdesk/synthdesk/pkg/telemetry"
+)
+
+// Env looks up an environment variable (os.LookupEnv in mains).
+type Env func(string) (string, bool)
+
+// Common is the configuration every service has.
+type Common struct {
+	NATS           bus.Config
+	PasswordFile   string
+	HTTPAddr       string
+	LogLevel       string
+	Concurrency    int
+	Taxonomy       string
+	StreamReplicas int
+	Replica        string
+}
+
+// Bind registers the common flags on fs; each flag's default is its
+// environment variable when set.
+func (c *Common) Bind(fs *flag.FlagSet, env Env) {
+	host, _ := os.Hostname()
+	fs.StringVar(&c.NATS.URL, "nats", Str(env, "SYNTHDESK_NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL [SYNTHDESK_NATS_URL]")
+	fs.StringVar(&c.NATS.User, "nats-user", Str(env, "SYNTHDESK_NATS_USER", ""), "NATS user [SYNTHDESK_NATS_USER]")
+	c.NATS.Password = Str(env, "SYNTHDESK_NATS_PASSWORD", "")
+	fs.StringVar(&c.PasswordFile, "nats-password-file", Str(env, "SYNTHDESK_NATS_PASSWORD_FILE", ""), "file holding the NATS password (or set SYNTHDESK_NATS_PASSWORD) [SYNTHDESK_NATS_PASSWORD_FILE]")
+	fs.StringVar(&c.NATS.NKeySeedFile, "nats-nkey-file", Str(env, "SYNTHDESK_NATS_NKEY_FILE", ""), "file holding an nkey seed [SYNTHDESK_NATS_NKEY_FILE]")
+	fs.StringVar(&c.NATS.TLSCA, "nats-tls-ca", Str(env, "SYNTHDESK_NATS_TLS_CA", ""), "CA certificate to trust [SYNTHDESK_NATS_TLS_CA]")
+	fs.StringVar(&c.NATS.TLSCert, "nats-tls-cert", Str(env, "SYNTHDESK_NATS_TLS_CERT", ""), "client certificate [SYNTHDESK_NATS_TLS_CERT]")
+	fs.StringVar(&c.NATS.TLSKey, "nats-tls-key", Str(env, "SYNTHDESK_NATS_TLS_KEY", ""), "client key [SYNTHDESK_NATS_TLS_KEY]")
+	fs.StringVar(&c.HTTPAddr, "http", Str(env, "SYNTHDESK_HTTP_ADDR", ":8080"), "address of /healthz, /readyz, /metrics [SYNTHDESK_HTTP_ADDR]")
+	fs.StringVar(&c.LogLevel, "log-level", Str(env, "SYNTHDESK_LOG_LEVEL", "info"), "debug, info, warn or error [SYNTHDESK_LOG_LEVEL]")
+	fs.IntVar(&c.Concurrency, "concurrency", Int(env, "SYNTHDESK_CONCURRENCY", 8), "handler goroutines [SYNTHDESK_CONCURRENCY]")
+	fs.StringVar(&c.Taxonomy, "taxonomy", Str(env, "SYNTHDESK_TAXONOMY", ""), "taxonomy files, comma-separated (default: built-in) [SYNTHDESK_TAXONOMY]")
+	fs.IntVar(&c.StreamReplicas, "stream-replicas", Int(env, "SYNTHDESK_STREAM_REPLICAS", 1), "JetStream replicas of every stream [SYNTHDESK_STREAM_REPLICAS]")
+	fs.StringVar(&c.Replica, "replica", Str(env, "SYNTHDESK_REPLICA", host), "name of this replica in counters [SYNTHDESK_REPLICA]")
+}
+
+// Finish reads secret files and validates; it reports every problem.
+func (c *Common) Finish() error {
+	var errs []error
+	if c.PasswordFile != "" {
+		b, err := os.ReadFile(c.PasswordFile)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("nats password file: %w", err))
+		}
+		c.NATS.Password = strings.TrimSpace(string(b))
+	}
+	if err := c.NATS.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Concurrency < 1 || c.Concurrency > 1024 {
+		errs = append(errs, fmt.Errorf("concurrency must be from 1 to 1024, got %d", c.Concurrency))
+	}
+	if c.StreamReplicas < 1 || c.StreamReplicas > 5 {
+		errs = append(errs, fmt.Errorf("stream replicas must be from 1 to 5, got %d", c.StreamReplicas))
+	}
+	return errors.Join(errs...)
+}
+
+// LoadTaxonomy loads the configured taxonomy files, or the built-in one.
+func (c *Common) LoadTaxonomy() (*taxonomy.Taxonomy, error) {
+	return taxonomy.Load(SplitList(c.Taxonomy)...)
+}
+
+// Run connects to NATS, ensures the topology, serves the operator endpoint
+// and runs stage until ctx ends. cfg is completed with the connection,
+// logger, metrics and common settings.
+func Run(ctx context.Context, name string, c Common, log zerolog.Logger, cfg pipeline.Config, stage func(context.Context, pipeline.Config) error) error {
+	tax, err := c.LoadTaxonomy()
+	if err != nil {
+		return err
+	}
+	c.NATS.Name = "synthdesk-" + name
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := bus.Connect(cctx, c.NATS)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Ensure(cctx, bus.Topology{Replicas: c.StreamReplicas}); err != nil {
+		return err
+	}
+	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.Replica, cfg.Concurrency = conn, log, tax, c.Replica, c.Concurrency
+	if cfg.Metrics == nil {
+		cfg.Metrics = telemetry.NewMetrics()
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	go func() {
+		if err := telemetry.Serve(ctx, c.HTTPAddr, cfg.Metrics, conn.Ready); err != nil {
+			log.Error().Err(err).Str("addr", c.HTTPAddr).Msg("operator endpoint stopped")
+		}
+	}()
+	log.Info().Str("taxonomy", tax.Hash()).Msg("started")
+	err = stage(ctx, cfg)
+	log.Info().Err(err).Msg("stopped")
+	return err
+}
+
+// Str is env[key] or def.
+func Str(env Env, key, def string) string {
+	if v, ok := env(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// Int is env[key] as an integer, or def when unset or not a number (the
+// flag's validation then reports the value in use).
+func Int(env Env, key string, def int) int {
+	if v, ok := env(key); ok && v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// Bool is env[key] as a boolean, or def.
+func Bool(env Env, key string, def bool) bool {
+	if v, ok := env(key); ok && v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+// SplitList splits a comma-separated list, dropping empty items.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

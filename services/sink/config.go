@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/service"
+	"github.com/synthdesk/synthdesk/pkg/store"
+)
+
+type config struct {
+	Common   service.Common
+	Pipeline pipeline.Config
+}
+
+// loadConfig reads flags over environment defaults and validates them all.
+// S3 credentials come only from the environment or a mounted file.
+func loadConfig(args []string, env service.Env) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
+	c.Common.Bind(fs, env)
+	service.BindLayout(fs, env, &c.Pipeline)
+	fs.StringVar(&c.Pipeline.Output, "out", service.Str(env, "SYNTHDESK_OUTPUT", ""), "default output: a folder or s3://bucket/prefix [SYNTHDESK_OUTPUT]")
+	fs.StringVar(&c.Pipeline.Compression, "compression", service.Str(env, "SYNTHDESK_COMPRESSION", "snappy"), "snappy or zstd [SYNTHDESK_COMPRESSION]")
+	fs.DurationVar(&c.Pipeline.SinkAckWait, "ack-wait", 5*time.Minute, "how long a held record may wait for its part before redelivery")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	s3, err := store.S3ConfigFromEnv(env)
+	c.Pipeline.S3 = s3
+	return c, errors.Join(c.Common.Finish(), err)
+}
+
+func run(ctx context.Context, c config, log zerolog.Logger) error {
+	return service.Run(ctx, "sink", c.Common, log, c.Pipeline, pipeline.RunSink)
+}
