@@ -165,7 +165,7 @@ func TestBandsFor(t *testing.T) {
 			t.Fatalf("threshold %v: %d rows x %d bands", threshold, rows, bands)
 		}
 	}
-	if rows, bands := bandsFor(0.85); rows != 7 || bands != 18 {
-		t.Fatalf("bandsFor(0.85) = %d x %d, want 7 x 18", rows, bands)
+	if rows, bands := bandsFor(0.85); rows != 8 || bands != 16 {
+		t.Fatalf("bandsFor(0.85) = %d x %d, want 8 x 16", rows, bands)
 	}
 }
