@@ -1,0 +1,265 @@
+package pipeline_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/taxonomy"
+)
+
+func TestQualityGateClosesTheLoopUnderFaults(t *testing.T) {
+	tax, err := taxonomy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, sim := startSim(t, tax, llmsim.Config{
+		Latency: 5 * time.Millisecond, Capacity: 16, FaultRate: 0.3, Faults: llmsim.AllFaults, Seed: 5,
+	})
+	// A short call timeout keeps the simulator's hanging calls cheap.
+	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "ollama", srv.URL, time.Second) })
+	// Noise is off: noise applied before the gate can hide meta-talk and
+	// placeholders from it (TestQualityGateChecksTextBeforeNoise).
+	reply := c.submit(t, record.Request{Samples: 500, Seed: seed(21), Noise: record.Noise{Profile: "none"}})
+	job, rows := c.jobRows(t, reply.JobID, 3*time.Minute)
+	if job.Status != record.StatusDone {
+		t.Fatalf("job status %s, shortfall %v, rejections %v", job.Status, job.Shortfall, job.Rejections)
+	}
+	if len(rows) != 500 {
+		t.Fatalf("rows = %d, want 500", len(rows))
+	}
+	checkQuotas(t, job, rows)
+
+	st := sim.Stats()
+	for _, f := range []llmsim.Fault{llmsim.Fault500, llmsim.FaultTimeout, llmsim.FaultPlaceholder, llmsim.FaultMeta, llmsim.FaultRoles} {
+		if st.Served[string(f)] == 0 {
+			t.Errorf("simulator never injected %s (served %v); the test did not exercise it", f, st.Served)
+		}
+	}
+	var rejected int64
+	for reason, n := range job.Rejections {
+		if n <= 0 {
+			t.Errorf("rejections[%s] = %d", reason, n)
+		}
+		rejected += n
+	}
+	if rejected == 0 || job.Regenerations == 0 {
+		t.Errorf("rejections %v, regenerations %d: the gate turned nothing down under 30%% faults", job.Rejections, job.Regenerations)
+	}
+	for _, reason := range []string{"placeholder", "meta_talk", "role_order"} {
+		if job.Rejections[reason] == 0 {
+			t.Errorf("no %s rejection counted in %v", reason, job.Rejections)
+		}
+	}
+	gen := c.generatorCounters(t, reply.JobID, "llm_retries")
+	if gen["prompt_tokens"] == 0 || gen["completion_tokens"] == 0 {
+		t.Errorf("generator counters %v, want tokens", gen)
+	}
+	t.Logf("simulator served %v; rejections %v; regenerations %d; generator %v", st.Served, job.Rejections, job.Regenerations, gen)
+
+	seen := map[string]string{}
+	for _, r := range rows {
+		if p := problem(r); p != "" {
+			t.Errorf("%s: %s", r.ConversationID, p)
+		}
+		key := normalizeText(r.CustomerText)
+		if prev, ok := seen[key]; ok {
+			t.Errorf("%s repeats the customer text of %s", r.ConversationID, prev)
+		}
+		seen[key] = r.ConversationID
+	}
+}
+
+var (
+	placeholderRE = regexp.MustCompile(`(?i)\[[a-z]+(?:_[a-z]+)+\]|\[[A-Z]{2,}\]|\{[a-z_]+\}`)
+	digitRunRE    = regexp.MustCompile(`\d(?:[ -]?\d){12,18}`)
+)
+
+// publishedTestCards are the test card numbers the gate may leave or put in.
+var publishedTestCards = []string{"4111111111111111", "4242424242424242", "5555555555554444"}
+
+// problem names what the quality gate should have kept out of r, or "".
+func problem(r fullRow) string {
+	if len(r.Turns) == 0 {
+		return "no turns"
+	}
+	for i, turn := range r.Turns {
+		want := record.RoleCustomer
+		if i%2 == 1 {
+			want = record.RoleAgent
+		}
+		if turn.Role != want {
+			return "turn " + string(rune('0'+i%10)) + " is by " + turn.Role
+		}
+		if p := placeholderRE.FindString(turn.Text); p != "" {
+			return "placeholder " + p
+		}
+		if strings.Contains(strings.ToLower(turn.Text), "language model") {
+			return "meta-talk: " + turn.Text
+		}
+		for _, run := range digitRunRE.FindAllString(turn.Text, -1) {
+			digits := strings.Map(func(r rune) rune {
+				if unicode.IsDigit(r) {
+					return r
+				}
+				return -1
+			}, run)
+			if luhn(digits) && !slices.Contains(publishedTestCards, digits) {
+				return "card number " + run
+			}
+		}
+	}
+	return ""
+}
+
+// luhn reports whether digits pass the Luhn checksum.
+func luhn(digits string) bool {
+	sum := 0
+	for i := range len(digits) {
+		d := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// normalizeText lowercases text, keeps its words and folds every digit
+// run to '#', so texts that differ only in case, punctuation or numbers
+// compare equal.
+func normalizeText(s string) string {
+	var b strings.Builder
+	inDigits, space := false, false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsDigit(r):
+			if !inDigits {
+				b.WriteByte('#')
+			}
+			inDigits, space = true, false
+		case unicode.IsLetter(r):
+			b.WriteRune(r)
+			inDigits, space = false, false
+		default:
+			if !space {
+				b.WriteByte(' ')
+			}
+			inDigits, space = false, true
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func TestQualityRetryBudgetEndsPartial(t *testing.T) {
+	tax, err := taxonomy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every call spoils its first conversation, so about one record in
+	// four is rejected: far more than a budget of 3 regenerations.
+	srv, _ := startSim(t, tax, llmsim.Config{
+		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 1,
+		Faults: []llmsim.Fault{llmsim.FaultPlaceholder, llmsim.FaultMeta, llmsim.FaultRoles}, Seed: 9,
+	})
+	c := startCluster(t, func(cfg *pipeline.Config) {
+		cfg.LLM = simLLM(t, "openai", srv.URL, 30*time.Second)
+		cfg.BatchRows = 30 // several parts, so completeness of each one is checked
+	})
+	reply := c.submit(t, record.Request{Samples: 120, Seed: seed(4), Noise: record.Noise{Profile: "none"},
+		Quality: record.Quality{RetryBudget: 3}})
+	job, rows := c.jobRows(t, reply.JobID, 2*time.Minute)
+	if job.Status != record.StatusPartial {
+		t.Fatalf("job status %s, want partial (accepted %d, rejections %v)", job.Status, job.Accepted, job.Rejections)
+	}
+	short := 0
+	for _, q := range job.Shortfall {
+		if q.Count <= 0 {
+			t.Errorf("shortfall %s: %d", q.Intent, q.Count)
+		}
+		short += q.Count
+	}
+	if short == 0 || int64(short) != 120-job.Accepted {
+		t.Errorf("shortfall %v adds up to %d, want 120 - accepted %d", job.Shortfall, short, job.Accepted)
+	}
+	if job.Regenerations != 3 {
+		t.Errorf("regenerations %d, want the whole budget of 3", job.Regenerations)
+	}
+	if int64(len(rows)) != job.Accepted {
+		t.Errorf("rows = %d, want accepted %d", len(rows), job.Accepted)
+	}
+	dir := filepath.Join(c.out, dataset.JobDir(reply.JobID))
+	if _, err := os.Stat(filepath.Join(dir, dataset.SuccessName)); !os.IsNotExist(err) {
+		t.Errorf("%s of a partial job: stat error %v, want not-exist", dataset.SuccessName, err)
+	}
+	var m dataset.Manifest
+	b, err := os.ReadFile(filepath.Join(dir, dataset.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != record.StatusPartial || m.Rows != job.Accepted || len(m.Shortfall) != len(job.Shortfall) {
+		t.Errorf("manifest status %s rows %d shortfall %v; job accepted %d shortfall %v", m.Status, m.Rows, m.Shortfall, job.Accepted, job.Shortfall)
+	}
+	if want := job.Parts(job.Accepted); int64(len(m.Files)) != want {
+		t.Errorf("manifest lists %d parts, want %d", len(m.Files), want)
+	}
+	for _, f := range m.Files {
+		if f.Rows <= 0 {
+			t.Errorf("part %s has %d rows", f.Name, f.Rows)
+		}
+	}
+	for _, r := range rows {
+		if p := problem(r); p != "" {
+			t.Errorf("%s: %s", r.ConversationID, p)
+		}
+	}
+}
+
+// TestQualityGateChecksTextBeforeNoise shows that spoiled model output
+// stays out of the dataset when noise is on. The classifier adds noise
+// before the validator checks the text, so a noise edit (keyword mode,
+// typos, lowercasing) can turn "As an AI language model, I cannot" into
+// "ai language model cannot", which the meta-talk check no longer sees.
+func TestQualityGateChecksTextBeforeNoise(t *testing.T) {
+	if os.Getenv("SYNTHDESK_KNOWN_BUGS") == "" {
+		t.Skip("known bug: the quality gate checks noisy text; set SYNTHDESK_KNOWN_BUGS=1 to run")
+	}
+	tax, err := taxonomy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := startSim(t, tax, llmsim.Config{
+		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 1,
+		Faults: []llmsim.Fault{llmsim.FaultPlaceholder, llmsim.FaultMeta}, Seed: 2,
+	})
+	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "ollama", srv.URL, 30*time.Second) })
+	reply := c.submit(t, record.Request{Samples: 200, Seed: seed(8), Noise: record.Noise{Profile: "heavy"},
+		LLM: record.LLM{PerCall: 1}, Turns: record.TurnRange{Min: 3, Max: 3}})
+	_, rows := c.jobRows(t, reply.JobID, 2*time.Minute)
+	bad := 0
+	for _, r := range rows {
+		if p := problem(r); p != "" {
+			bad++
+			t.Logf("%s: %s", r.ConversationID, p)
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d accepted rows carry spoiled model output", bad, len(rows))
+	}
+}
