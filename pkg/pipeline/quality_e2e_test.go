@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
+	"github.com/synthdesk/synthdesk/pkg/noise"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
@@ -261,5 +263,147 @@ func TestQualityGateChecksTextBeforeNoise(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d accepted rows carry spoiled model output", bad, len(rows))
+	}
+}
+
+// textsBySlot maps "slot-attempt" to the row of a job.
+func textsBySlot(rows []fullRow) map[string]fullRow {
+	out := make(map[string]fullRow, len(rows))
+	for _, r := range rows {
+		out[slotKey(r)] = r
+	}
+	return out
+}
+
+func slotKey(r fullRow) string {
+	return strings.Join([]string{strconv.FormatInt(r.Slot, 10), strconv.Itoa(int(r.Attempt))}, "-")
+}
+
+func customerTexts(rows []fullRow) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.CustomerText
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestSeedMakesJobsReproducible(t *testing.T) {
+	c := startCluster(t, nil)
+	// Near-duplicate decisions depend on arrival order, so they are off
+	// here: the set of accepted texts is then a function of the seed.
+	req := func(s int64) record.Request {
+		return record.Request{Samples: 150, Seed: seed(s), Quality: record.Quality{NearDuplicate: 1}}
+	}
+	var texts [3][]string
+	for i, s := range []int64{11, 11, 12} {
+		reply := c.submit(t, req(s))
+		job, rows := c.jobRows(t, reply.JobID, time.Minute)
+		if job.Status != record.StatusDone || len(rows) != 150 {
+			t.Fatalf("seed %d: status %s, %d rows", s, job.Status, len(rows))
+		}
+		texts[i] = customerTexts(rows)
+	}
+	if !slices.Equal(texts[0], texts[1]) {
+		t.Errorf("two jobs with seed 11 differ")
+	}
+	common := 0
+	seen := map[string]bool{}
+	for _, s := range texts[0] {
+		seen[s] = true
+	}
+	for _, s := range texts[2] {
+		if seen[s] {
+			common++
+		}
+	}
+	if common > 15 {
+		t.Errorf("seeds 11 and 12 share %d of 150 customer texts", common)
+	}
+}
+
+// noiseTags is the set of tags noise injectors leave on records.
+func noiseTags(t *testing.T) map[string]bool {
+	t.Helper()
+	tags := map[string]bool{}
+	for _, name := range noise.Injectors() {
+		tag, ok := noise.Tag(name)
+		if !ok {
+			t.Fatalf("injector %s has no tag", name)
+		}
+		tags[tag] = true
+	}
+	return tags
+}
+
+func TestNoiseHeavyIsSeededAndTagged(t *testing.T) {
+	c := startCluster(t, nil)
+	run := func(profile, flip string) map[string]fullRow {
+		t.Helper()
+		reply := c.submit(t, record.Request{Samples: 200, Seed: seed(5), Noise: record.Noise{Profile: profile, FlipPolicy: flip}})
+		job, rows := c.jobRows(t, reply.JobID, time.Minute)
+		if job.Status != record.StatusDone || len(rows) != 200 {
+			t.Fatalf("noise %s/%s: status %s, %d rows", profile, flip, job.Status, len(rows))
+		}
+		return textsBySlot(rows)
+	}
+	heavy1, heavy2 := run("heavy", "keep"), run("heavy", "keep")
+	clean := run("none", "keep")
+	dropped := run("heavy", "drop")
+
+	for k, r := range heavy1 {
+		o, ok := heavy2[k]
+		if !ok || o.CustomerText != r.CustomerText || !slices.Equal(o.NoiseTags, r.NoiseTags) {
+			t.Fatalf("slot %s differs between two heavy runs with one seed:\n%q %v\n%q %v", k, r.CustomerText, r.NoiseTags, o.CustomerText, o.NoiseTags)
+		}
+	}
+	known := noiseTags(t)
+	noised, flips, compared := 0, 0, 0
+	for k, r := range heavy1 {
+		for _, tag := range r.NoiseTags {
+			if !known[tag] {
+				t.Errorf("slot %s: tag %q is not an injector's", k, tag)
+			}
+		}
+		if len(r.NoiseTags) > 0 {
+			noised++
+		}
+		if slices.Contains(r.LabelFlags, "noise_flip") {
+			flips++
+			if len(r.NoiseTags) == 0 || r.Intent != r.RequestedIntent {
+				t.Errorf("slot %s: noise_flip with tags %v, intent %s for %s; keep holds the clean label", k, r.NoiseTags, r.Intent, r.RequestedIntent)
+			}
+		}
+		// The same slot and attempt without noise is the clean text.
+		if cr, ok := clean[k]; ok {
+			compared++
+			if changed := cr.CustomerText != r.CustomerText; changed != (len(r.NoiseTags) > 0) {
+				t.Errorf("slot %s: tags %v but text changed %v:\nclean %q\nnoisy %q", k, r.NoiseTags, changed, cr.CustomerText, r.CustomerText)
+			}
+		}
+	}
+	for k, r := range clean {
+		if len(r.NoiseTags) > 0 {
+			t.Errorf("slot %s: tags %v under profile none", k, r.NoiseTags)
+		}
+	}
+	dropFlips := 0
+	for _, r := range dropped {
+		if slices.Contains(r.LabelFlags, "noise_flip") {
+			dropFlips++
+		}
+	}
+	t.Logf("heavy: %d of %d rows noised, %d noise_flip under keep, %d compared with the clean run", noised, len(heavy1), flips, compared)
+	if noised < len(heavy1)/2 {
+		t.Errorf("only %d of %d rows noised under the heavy profile", noised, len(heavy1))
+	}
+	if compared < len(heavy1)/2 {
+		t.Errorf("only %d slots in common with the clean run", compared)
+	}
+	if flips == 0 {
+		t.Errorf("no noise_flip under heavy noise with policy keep")
+	}
+	if dropFlips != 0 {
+		t.Errorf("%d rows flagged noise_flip under policy drop", dropFlips)
 	}
 }
