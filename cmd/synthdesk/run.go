@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -37,6 +38,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
 	memLimit := fs.Int64("mem-limit-mib", 320, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +58,18 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		// A local run loads the taxonomy into every stage directly.
 		req.Taxonomy = ""
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit > 0 {
 		debug.SetMemoryLimit(*memLimit << 20)
 	}

@@ -109,12 +109,13 @@ func (l *Ledger) Previous(c *record.Conversation) (Entry, bool) {
 }
 
 // Decide returns the decision for a record that passed or failed the
-// per-record checks (reasons). It does not change the ledger: the caller
-// appends the entry to the bus and then calls Apply.
-func (l *Ledger) Decide(c *record.Conversation, reasons []string) Entry {
+// per-record checks (reasons); fp is the fingerprint of its customer text
+// (quality.NewFingerprint), computed by the caller outside any lock. It
+// does not change the ledger: the caller appends the entry to the bus and
+// then calls Apply.
+func (l *Ledger) Decide(c *record.Conversation, reasons []string, fp quality.Fingerprint) Entry {
 	e := Entry{ID: c.ConversationID, Slot: c.Slot, Attempt: c.Attempt, Requested: c.RequestedIntent}
 	if len(reasons) == 0 {
-		fp := quality.NewFingerprint(c.CustomerText())
 		switch _, why, dup := l.dups.Match(fp); {
 		case dup:
 			reasons = []string{why}

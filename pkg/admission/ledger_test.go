@@ -48,7 +48,7 @@ func simulate(t *testing.T, cfg Config, pReject, pOff float64, seed uint64) (*Le
 		if rng.Float64() < pReject {
 			reasons = []string{quality.ReasonPlaceholder}
 		}
-		e := l.Decide(c, reasons)
+		e := l.Decide(c, reasons, quality.NewFingerprint(c.CustomerText()))
 		l.Apply(e)
 		switch e.Kind {
 		case KindAccept:
@@ -117,7 +117,7 @@ func TestLedgerReplayGivesSameDecisions(t *testing.T) {
 	for i, text := range texts {
 		c := &record.Conversation{ConversationID: fmt.Sprint(i), Slot: int64(i), RequestedIntent: "a", Intent: "a",
 			Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}}
-		e := l.Decide(c, nil)
+		e := l.Decide(c, nil, quality.NewFingerprint(c.CustomerText()))
 		l.Apply(e)
 		log = append(log, e)
 	}

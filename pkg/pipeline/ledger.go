@@ -11,23 +11,50 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/synthdesk/synthdesk/pkg/admission"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/quality"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
+// maxGroup bounds the decisions appended in one ledger message.
+const maxGroup = 256
+
 // jobLedger is a job's admission ledger as one validator replica knows it:
 // the decision state rebuilt from the job's ledger subject, and the stream
-// sequence of the last entry applied. Appends carry that sequence as the
-// expected last one of the subject, so two replicas can never both append
-// a decision computed from stale state: the loser catches up and decides
-// again.
+// sequence of the last message applied.
+//
+// Decisions are group-committed: concurrent handlers queue their records,
+// one of them decides the whole queue in order on the in-memory state and
+// appends the decisions as one message. The append carries the last
+// sequence as the expected last one of the subject, so two replicas can
+// never both append decisions computed from stale state. When an append
+// fails the in-memory state is rebuilt from the stream and the queue is
+// decided again.
 type jobLedger struct {
-	mu      sync.Mutex
 	conn    *bus.Conn
 	subject string
-	l       *admission.Ledger
-	last    uint64
+	cfg     admission.Config
+
+	qmu      sync.Mutex
+	queue    []*pendingDecision
+	flushing bool
+
+	mu   sync.Mutex // guards l, last and sealStored
+	l    *admission.Ledger
+	last uint64
 	// sealStored is true once the seal is recorded in the job's state.
 	sealStored bool
+}
+
+type pendingDecision struct {
+	c       *record.Conversation
+	reasons []string
+	fp      quality.Fingerprint
+	done    chan decision
+}
+
+type decision struct {
+	e   admission.Entry
+	err error
 }
 
 // ledgers holds the ledgers of the jobs a validator replica has seen.
@@ -44,84 +71,126 @@ func newLedgers(conn *bus.Conn) *ledgers {
 // get returns the job's ledger, replaying it from the bus on first use.
 func (ls *ledgers) get(ctx context.Context, job *record.Job) (*jobLedger, error) {
 	ls.mu.Lock()
-	jl, ok := ls.m[job.ID]
-	if !ok {
-		jl = &jobLedger{conn: ls.conn, subject: bus.LedgerSubject(job.ID), l: admission.New(admission.Config{
-			Quotas: job.Quotas, RetryBudget: job.Request.Quality.RetryBudget, NearDuplicate: job.Request.Quality.NearDuplicate,
-		})}
-		ls.m[job.ID] = jl
+	defer ls.mu.Unlock()
+	if jl, ok := ls.m[job.ID]; ok {
+		return jl, nil
 	}
-	ls.mu.Unlock()
-	if !ok {
-		jl.mu.Lock()
-		defer jl.mu.Unlock()
-		if err := jl.sync(ctx); err != nil {
-			ls.mu.Lock()
-			delete(ls.m, job.ID)
-			ls.mu.Unlock()
-			return nil, err
-		}
+	jl := &jobLedger{conn: ls.conn, subject: bus.LedgerSubject(job.ID), cfg: admission.Config{
+		Quotas: job.Quotas, RetryBudget: job.Request.Quality.RetryBudget, NearDuplicate: job.Request.Quality.NearDuplicate,
+	}}
+	jl.mu.Lock()
+	defer jl.mu.Unlock()
+	if err := jl.reload(ctx); err != nil {
+		return nil, err
 	}
+	ls.m[job.ID] = jl
 	return jl, nil
 }
 
 // decide returns the decision for c: the one already in the ledger for a
-// redelivered record, or a new one appended to the ledger. It then seals
-// the ledger when every slot is resolved. Callers hold no lock.
+// redelivered record, or a new one appended to the ledger (with the seal
+// when it resolves the last slot).
 func (jl *jobLedger) decide(ctx context.Context, c *record.Conversation, reasons []string) (admission.Entry, error) {
+	p := &pendingDecision{c: c, reasons: reasons, done: make(chan decision, 1)}
+	if len(reasons) == 0 {
+		p.fp = quality.NewFingerprint(c.CustomerText())
+	}
+	jl.qmu.Lock()
+	jl.queue = append(jl.queue, p)
+	leader := !jl.flushing
+	jl.flushing = true
+	jl.qmu.Unlock()
+	if leader {
+		jl.flushQueue(ctx)
+	}
+	d := <-p.done
+	return d.e, d.err
+}
+
+// flushQueue commits queued decisions until the queue is empty.
+func (jl *jobLedger) flushQueue(ctx context.Context) {
+	for {
+		jl.qmu.Lock()
+		n := min(len(jl.queue), maxGroup)
+		batch := jl.queue[:n:n]
+		jl.queue = jl.queue[n:]
+		if n == 0 {
+			jl.flushing = false
+			jl.qmu.Unlock()
+			return
+		}
+		jl.qmu.Unlock()
+		jl.commit(ctx, batch)
+	}
+}
+
+// commit decides a batch and appends it; every pending gets its answer.
+func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 	jl.mu.Lock()
 	defer jl.mu.Unlock()
-	e, err := jl.decideLocked(ctx, c, reasons)
-	if err != nil {
-		return e, err
-	}
-	if seal, ok := jl.l.Seal(); ok {
-		if err := jl.appendApply(ctx, seal); err != nil {
-			return e, err
+	answer := func(results []admission.Entry, err error) {
+		for i, p := range batch {
+			if err != nil {
+				p.done <- decision{err: err}
+			} else {
+				p.done <- decision{e: results[i]}
+			}
 		}
 	}
-	return e, nil
+	for range 20 {
+		results := make([]admission.Entry, len(batch))
+		var entries []admission.Entry
+		for i, p := range batch {
+			if prev, ok := jl.l.Previous(p.c); ok {
+				results[i] = prev
+				continue
+			}
+			e := jl.l.Decide(p.c, p.reasons, p.fp)
+			jl.l.Apply(e)
+			entries = append(entries, e)
+			results[i] = e
+		}
+		if seal, ok := jl.l.Seal(); ok {
+			jl.l.Apply(seal)
+			entries = append(entries, seal)
+		}
+		if len(entries) == 0 {
+			answer(results, nil)
+			return
+		}
+		ack, err := jl.conn.JS.Publish(ctx, jl.subject, mustJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
+		if err == nil {
+			jl.last = ack.Sequence
+			answer(results, nil)
+			return
+		}
+		// The decisions were applied in memory but not stored: rebuild the
+		// state from what the stream really holds.
+		if rerr := jl.reload(ctx); rerr != nil {
+			answer(nil, rerr)
+			return
+		}
+		if !isWrongLastSequence(err) {
+			answer(nil, fmt.Errorf("append to %s: %w", jl.subject, err))
+			return
+		}
+	}
+	answer(nil, fmt.Errorf("ledger %s: too much contention", jl.subject))
 }
 
-func (jl *jobLedger) decideLocked(ctx context.Context, c *record.Conversation, reasons []string) (admission.Entry, error) {
-	for range 50 {
-		if prev, ok := jl.l.Previous(c); ok {
-			return prev, nil
-		}
-		e := jl.l.Decide(c, reasons)
-		err := jl.appendApply(ctx, e)
-		if errors.Is(err, errStaleLedger) {
-			continue
-		}
-		return e, err
-	}
-	return admission.Entry{}, fmt.Errorf("ledger %s: too much contention", jl.subject)
-}
-
-var errStaleLedger = errors.New("ledger changed since the decision")
-
-// appendApply appends e if the ledger did not move since the last applied
-// entry, then applies it. On a conflict it catches up and returns
-// errStaleLedger; the seal is then possibly applied by the catch-up.
-func (jl *jobLedger) appendApply(ctx context.Context, e admission.Entry) error {
-	ack, err := jl.conn.JS.Publish(ctx, jl.subject, mustJSON(e), jetstream.WithExpectLastSequencePerSubject(jl.last))
+func isWrongLastSequence(err error) bool {
 	var apiErr *jetstream.APIError
-	if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
-		if serr := jl.sync(ctx); serr != nil {
-			return serr
-		}
-		return errStaleLedger
-	}
-	if err != nil {
-		return fmt.Errorf("append to %s: %w", jl.subject, err)
-	}
-	jl.l.Apply(e)
-	jl.last = ack.Sequence
-	return nil
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }
 
-// sync applies the entries appended after jl.last, by any replica.
+// reload rebuilds the state from the whole ledger subject.
+func (jl *jobLedger) reload(ctx context.Context) error {
+	jl.l, jl.last = admission.New(jl.cfg), 0
+	return jl.sync(ctx)
+}
+
+// sync applies the messages appended after jl.last, by any replica.
 func (jl *jobLedger) sync(ctx context.Context) error {
 	stream, err := jl.conn.JS.Stream(ctx, bus.StreamLedger)
 	if err != nil {
@@ -155,11 +224,13 @@ func (jl *jobLedger) sync(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			var e admission.Entry
-			if err := json.Unmarshal(msg.Data(), &e); err != nil {
+			var entries []admission.Entry
+			if err := json.Unmarshal(msg.Data(), &entries); err != nil {
 				return fmt.Errorf("ledger %s seq %d: %w", jl.subject, meta.Sequence.Stream, err)
 			}
-			jl.l.Apply(e)
+			for _, e := range entries {
+				jl.l.Apply(e)
+			}
 			jl.last = meta.Sequence.Stream
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
@@ -181,9 +252,10 @@ func (jl *jobLedger) storeSeal(ctx context.Context, jobs *bus.Jobs, jobID string
 		return nil
 	}
 	seal := jl.l.SealEntry()
+	regens := jl.l.Regenerations()
 	_, err := jobs.Update(ctx, jobID, func(j *record.Job) error {
 		j.Sealed, j.Accepted, j.Shortfall = true, seal.Accepted, seal.Shortfall
-		j.Rejections, j.Regenerations = seal.Rejections, jl.l.Regenerations()
+		j.Rejections, j.Regenerations = seal.Rejections, regens
 		return nil
 	})
 	if err == nil {
