@@ -42,11 +42,26 @@ func TestQualityGateClosesTheLoopUnderFaults(t *testing.T) {
 	}
 	checkQuotas(t, job, rows)
 
+	// The simulator draws faults in arrival order, so which ones a run
+	// gets varies; every kind it served must show up in the job.
 	st := sim.Stats()
-	for _, f := range []llmsim.Fault{llmsim.Fault500, llmsim.FaultTimeout, llmsim.FaultPlaceholder, llmsim.FaultMeta, llmsim.FaultRoles} {
-		if st.Served[string(f)] == 0 {
-			t.Errorf("simulator never injected %s (served %v); the test did not exercise it", f, st.Served)
+	httpFaults := st.Served["500"] + st.Served["429"] + st.Served["503"] + st.Served["timeout"]
+	if httpFaults == 0 || st.Served["ok"] == 0 {
+		t.Errorf("simulator served %v: no HTTP fault, the test did not exercise retries", st.Served)
+	}
+	spoiled := 0
+	for fault, reason := range map[llmsim.Fault]string{
+		llmsim.FaultPlaceholder: "placeholder", llmsim.FaultMeta: "meta_talk", llmsim.FaultRoles: "role_order",
+	} {
+		if n := st.Served[string(fault)]; n > 0 {
+			spoiled++
+			if job.Rejections[reason] == 0 {
+				t.Errorf("simulator served %d %s answers but no %s rejection is counted in %v", n, fault, reason, job.Rejections)
+			}
 		}
+	}
+	if spoiled == 0 {
+		t.Errorf("simulator served %v: no content fault, the test did not exercise the gate", st.Served)
 	}
 	var rejected int64
 	for reason, n := range job.Rejections {
@@ -57,11 +72,6 @@ func TestQualityGateClosesTheLoopUnderFaults(t *testing.T) {
 	}
 	if rejected == 0 || job.Regenerations == 0 {
 		t.Errorf("rejections %v, regenerations %d: the gate turned nothing down under 30%% faults", job.Rejections, job.Regenerations)
-	}
-	for _, reason := range []string{"placeholder", "meta_talk", "role_order"} {
-		if job.Rejections[reason] == 0 {
-			t.Errorf("no %s rejection counted in %v", reason, job.Rejections)
-		}
 	}
 	gen := c.generatorCounters(t, reply.JobID, "llm_retries")
 	if gen["prompt_tokens"] == 0 || gen["completion_tokens"] == 0 {
@@ -105,6 +115,9 @@ func problem(r fullRow) string {
 		}
 		if p := placeholderRE.FindString(turn.Text); p != "" {
 			return "placeholder " + p
+		}
+		if strings.Contains(strings.ToLower(turn.Text), "@gmail.com") {
+			return "real-looking email address: " + turn.Text
 		}
 		if strings.Contains(strings.ToLower(turn.Text), "language model") {
 			return "meta-talk: " + turn.Text
