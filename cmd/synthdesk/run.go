@@ -81,6 +81,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	cfg.Metrics = telemetry.NewMetrics()
+	llmf.Config.Metrics = cfg.Metrics
 	llms, err := llmf.Build()
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	cache := newJobCache(jobs, cfg.Taxonomy)
 	cnt := newCounters(jobs, StageClassifier, cfg.Replica)
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	go watchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		var c record.Conversation
 		if err := decode(m, &c); err != nil {

@@ -25,6 +25,7 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	cache := newJobCache(jobs, cfg.Taxonomy)
 	cnt := newCounters(jobs, StageGenerator, cfg.Replica)
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	go watchPending(ctx, &cfg, StageGenerator, bus.StreamGenerate, StageGenerator)
 	go func() { _ = cache.watch(ctx) }()
 	go func() {
 		if err := serveIntake(ctx, &cfg, jobs); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/llm/prompt"
 	"github.com/synthdesk/synthdesk/pkg/llm/remote"
 	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
 // LLMConfig is the generator's set of backends.
@@ -34,8 +35,8 @@ type LLMConfig struct {
 	Timeout time.Duration
 	// PerCall is the default number of conversations per remote call.
 	PerCall int
-	// Observer receives every call's outcome, for metrics.
-	Observer llm.Observer
+	// Metrics, when set, receive every call's outcome per backend.
+	Metrics *telemetry.Metrics
 }
 
 // Validate reports every configuration problem at once.
@@ -84,7 +85,13 @@ func NewLLMSet(cfg LLMConfig) (*LLMSet, error) {
 		cfg.PerCall = 4
 	}
 	s := &LLMSet{cfg: cfg, backends: map[string]llm.Backend{"offline": offline.New(offline.Config{})}}
-	limit := llm.LimitConfig{MaxInFlight: cfg.MaxInFlight, InitialInFlight: max(cfg.MaxInFlight/2, 1), Observer: cfg.Observer}
+	limit := func(backend string) llm.LimitConfig {
+		c := llm.LimitConfig{MaxInFlight: cfg.MaxInFlight, InitialInFlight: max(cfg.MaxInFlight/2, 1)}
+		if cfg.Metrics != nil {
+			c.Observer = LLMObserver{Backend: backend, Metrics: cfg.Metrics}
+		}
+		return c
+	}
 	models := cfg.Models
 	if len(models) == 0 && cfg.Model != "" {
 		models = []string{cfg.Model}
@@ -100,7 +107,7 @@ func NewLLMSet(cfg LLMConfig) (*LLMSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("llm ollama: %w", err)
 		}
-		s.backends["ollama"] = llm.NewLimiter(b, limit)
+		s.backends["ollama"] = llm.NewLimiter(b, limit("ollama"))
 	}
 	if cfg.OpenAIURL != "" {
 		c := rc
@@ -109,7 +116,7 @@ func NewLLMSet(cfg LLMConfig) (*LLMSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("llm openai: %w", err)
 		}
-		s.backends["openai"] = llm.NewLimiter(b, limit)
+		s.backends["openai"] = llm.NewLimiter(b, limit("openai"))
 	}
 	if _, ok := s.backends[cfg.Default]; !ok {
 		return nil, fmt.Errorf("llm: default backend %s is not configured", cfg.Default)

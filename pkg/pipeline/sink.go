@@ -31,6 +31,10 @@ import (
 // JetStream redeliver them, and the part is written again under the same
 // name with the same rows: an overwrite, never a second copy.
 
+// rowGroupBytes bounds the encoder's buffered rows: the xitongsys writer
+// holds a row group in memory several times over while it encodes it.
+const rowGroupBytes = 16 << 20
+
 type batchKey struct {
 	job string
 	seq int64
@@ -204,7 +208,7 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	}
 	s.mu.Unlock()
 	var buf bytes.Buffer
-	if err := dataset.Encode(&buf, recs, dataset.Options{Compression: s.cfg.Compression}); err != nil {
+	if err := dataset.Encode(&buf, recs, dataset.Options{Compression: s.cfg.Compression, RowGroupBytes: rowGroupBytes}); err != nil {
 		log.Error().Err(err).Msg("encode part")
 		return
 	}

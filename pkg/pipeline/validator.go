@@ -37,6 +37,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	g := &gate{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), ledgers: newLedgers(cfg.Conn),
 		cnt: newCounters(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
 	go g.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	go watchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
 	errc := make(chan error, 1)
 	go func() {
 		errc <- consume(ctx, &cfg, bus.ConsumerSpec{

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/service"
+	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
 type config struct {
@@ -32,6 +33,8 @@ func loadConfig(args []string, env service.Env) (config, error) {
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {
+	c.Pipeline.Metrics = telemetry.NewMetrics()
+	c.LLM.Config.Metrics = c.Pipeline.Metrics
 	llms, err := c.LLM.Build()
 	if err != nil {
 		return err
