@@ -54,7 +54,7 @@ func startUpstream(t *testing.T, mutate func(*pipeline.Config)) *upstream {
 	}
 	cfg := pipeline.Config{
 		Conn: conn, Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: t.TempDir(),
-		BatchRows: 200, SinkAckWait: 2 * time.Second, MaxSamples: 1_000_000,
+		BatchRows: 200, Partitions: 4, SinkAckWait: 2 * time.Second, MaxSamples: 1_000_000,
 	}
 	if mutate != nil {
 		mutate(&cfg)
@@ -337,7 +337,7 @@ func TestSinkCrashMidBatch(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, nil)
 	blocked := filepath.Join(t.TempDir(), "out")
-	first := u.startSink(t, "crashing", func(c *pipeline.Config) { c.Output = blocked; c.Log = zerolog.New(os.Stderr).Level(zerolog.InfoLevel) })
+	first := u.startSink(t, "crashing", func(c *pipeline.Config) { c.Output = blocked })
 	waitSinkReady(t, u.conn)
 	// A file where the folder was: the sink's writes fail and it holds its
 	// batches, retrying.
