@@ -95,7 +95,7 @@ func TestCardSchemaHasEveryColumn(t *testing.T) {
 	m, _ := fixture(t)
 	c := card(t, m)
 	for _, name := range briefColumns {
-		if !strings.Contains(c, "\n| `"+name+"` | ") {
+		if !strings.Contains(c, "\n| `"+name+"` | `") {
 			t.Errorf("schema has no row for %s", name)
 		}
 	}

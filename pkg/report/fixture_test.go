@@ -1,6 +1,7 @@
 package report
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -73,7 +74,7 @@ func fixture(t testing.TB) (dataset.Manifest, []record.Conversation) {
 		if p == 5 {
 			rows = m.Rows - 5*450
 		}
-		m.Files = append(m.Files, dataset.File{Name: dataset.PartName(int64(p)), Rows: rows, Bytes: rows * 611, SHA256: fmt.Sprintf("%064x", rng.Uint64())})
+		m.Files = append(m.Files, dataset.File{Name: dataset.PartName(int64(p)), Rows: rows, Bytes: rows * 611, SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(dataset.PartName(int64(p)))))})
 	}
 	return m, samples
 }

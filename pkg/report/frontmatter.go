@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -42,11 +43,16 @@ func metadata(m dataset.Manifest) (string, error) {
 		// Only accepted parts: rejected/ holds records the gate turned down.
 		Configs: []config{{Name: "default", DataFiles: []dataFile{{Split: "train", Path: "part-*.parquet"}}}},
 	}
-	b, err := yaml.Marshal(fm)
-	if err != nil {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(fm); err != nil {
 		return "", fmt.Errorf("report: encode card metadata: %w", err)
 	}
-	return "---\n" + string(b) + "---\n", nil
+	if err := enc.Close(); err != nil {
+		return "", fmt.Errorf("report: encode card metadata: %w", err)
+	}
+	return "---\n" + b.String() + "---\n", nil
 }
 
 // sizeCategory is the Hugging Face size_categories bucket of n rows.

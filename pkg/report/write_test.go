@@ -11,7 +11,10 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/store/storetest"
 )
 
-var exampleOut = flag.String("out", "", "TestWriteExample writes the fixture's report.html to this path")
+var (
+	exampleOut  = flag.String("out", "", "TestWriteExample writes the fixture's report.html to this path")
+	exampleCard = flag.String("card", "", "TestWriteExample writes the fixture's README.md to this path")
+)
 
 func TestWrite(t *testing.T) {
 	m, samples := fixture(t)
@@ -38,18 +41,28 @@ func TestWrite(t *testing.T) {
 	}
 }
 
-// TestWriteExample writes the fixture's report to -out for a look in a
-// browser or the headless check (deploy/check-report.sh).
+// TestWriteExample writes the fixture's report to -out and its card to
+// -card, for a look in a browser or the headless check
+// (deploy/check-report.sh).
 func TestWriteExample(t *testing.T) {
-	if *exampleOut == "" {
-		t.Skip("no -out path")
+	if *exampleOut == "" && *exampleCard == "" {
+		t.Skip("no -out or -card path")
 	}
 	m, samples := fixture(t)
 	page, err := HTML(m, samples)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(*exampleOut, page, 0o644); err != nil {
+	card, err := Card(m)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for path, body := range map[string][]byte{*exampleOut: page, *exampleCard: card} {
+		if path == "" {
+			continue
+		}
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
