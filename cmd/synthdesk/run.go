@@ -39,7 +39,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
 	memLimit := fs.Int64("mem-limit-mib", 320, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

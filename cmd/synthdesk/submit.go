@@ -50,7 +50,7 @@ func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	var cf clusterFlags
 	cf.bind(fs)
 	wait := fs.Bool("wait", false, "follow the job until it finishes and print its summary")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	req, err := rf.build(fs)
@@ -86,7 +86,7 @@ func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	cf.bind(fs)
 	watch := fs.Bool("watch", false, "follow the job until it finishes")
 	asJSON := fs.Bool("json", false, "print the job state and counters as JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

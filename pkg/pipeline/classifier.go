@@ -29,6 +29,9 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 		if err != nil {
 			return err
 		}
+		// Content checks run on the text as generated: noise could hide
+		// meta-talk or a placeholder from the gate's checks on the final text.
+		c.CleanFindings, _ = info.checker.Check(&c)
 		classify.Label(info.engine, info.settings, &c)
 		out.Add(bus.SubjectValidate, c.ConversationID, mustJSON(&c))
 		cnt.add(c.JobID, "labeled", 1)

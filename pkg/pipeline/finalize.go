@@ -17,6 +17,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/quality"
 	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/report"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
@@ -77,8 +78,13 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		m.Status = record.StatusPartial
 	}
 	stats := quality.NewStats()
+	samples := newSampler(report.SamplesPerIntent)
 	for _, f := range files {
-		if err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, stats); err != nil {
+		err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, func(c *record.Conversation) {
+			stats.Add(c)
+			samples.add(c)
+		})
+		if err != nil {
 			return err
 		}
 		m.Rows += f.Rows
@@ -114,6 +120,9 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	if err := st.Put(ctx, dir+dataset.ManifestName, bytes.NewReader(body), int64(len(body))); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
+	if err := report.Write(ctx, st, dir, m, samples.list); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
 	if m.Status == record.StatusDone {
 		if err := st.Put(ctx, dir+dataset.SuccessName, bytes.NewReader(nil), 0); err != nil {
 			return fmt.Errorf("write %s: %w", dataset.SuccessName, err)
@@ -129,7 +138,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	return err
 }
 
-func scanPart(ctx context.Context, st store.Store, key string, stats *quality.Stats) error {
+func scanPart(ctx context.Context, st store.Store, key string, fn func(*record.Conversation)) error {
 	rc, err := st.Get(ctx, key)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", key, err)
@@ -140,7 +149,7 @@ func scanPart(ctx context.Context, st store.Store, key string, stats *quality.St
 		return fmt.Errorf("read %s: %w", key, err)
 	}
 	return dataset.Scan(bytes.NewReader(b), int64(len(b)), func(c *record.Conversation) error {
-		stats.Add(c)
+		fn(c)
 		return nil
 	})
 }
@@ -220,5 +229,21 @@ func llmFigures(c Counters) dataset.LLMFigures {
 		Calls: c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
 		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
 		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
+	}
+}
+
+// sampler keeps the first few conversations of each intent for the report.
+type sampler struct {
+	per   int
+	count map[string]int
+	list  []record.Conversation
+}
+
+func newSampler(per int) *sampler { return &sampler{per: per, count: map[string]int{}} }
+
+func (s *sampler) add(c *record.Conversation) {
+	if s.count[c.Intent] < s.per {
+		s.count[c.Intent]++
+		s.list = append(s.list, *c)
 	}
 }

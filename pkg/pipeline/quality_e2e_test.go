@@ -247,25 +247,22 @@ func TestQualityRetryBudgetEndsPartial(t *testing.T) {
 }
 
 // TestQualityGateChecksTextBeforeNoise shows that spoiled model output
-// stays out of the dataset when noise is on. The classifier adds noise
-// before the validator checks the text, so a noise edit (keyword mode,
+// stays out of the dataset when noise is on. A noise edit (keyword mode,
 // typos, lowercasing) can turn "As an AI language model, I cannot" into
-// "ai language model cannot", which the meta-talk check no longer sees.
+// "ai language model cannot", which a check of the final text no longer
+// sees; the classifier therefore checks the text as generated.
 func TestQualityGateChecksTextBeforeNoise(t *testing.T) {
-	if os.Getenv("SYNTHDESK_KNOWN_BUGS") == "" {
-		t.Skip("known bug: the quality gate checks noisy text; set SYNTHDESK_KNOWN_BUGS=1 to run")
-	}
 	tax, err := taxonomy.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv, _ := startSim(t, tax, llmsim.Config{
-		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 1,
+		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 0.5,
 		Faults: []llmsim.Fault{llmsim.FaultPlaceholder, llmsim.FaultMeta}, Seed: 2,
 	})
 	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "ollama", srv.URL, 30*time.Second) })
 	reply := c.submit(t, record.Request{Samples: 200, Seed: seed(8), Noise: record.Noise{Profile: "heavy"},
-		LLM: record.LLM{PerCall: 1}, Turns: record.TurnRange{Min: 3, Max: 3}})
+		LLM: record.LLM{PerCall: 1}, Turns: record.TurnRange{Min: 3, Max: 3}, Quality: record.Quality{RetryBudget: 5000}})
 	_, rows := c.jobRows(t, reply.JobID, 2*time.Minute)
 	bad := 0
 	for _, r := range rows {
@@ -276,6 +273,9 @@ func TestQualityGateChecksTextBeforeNoise(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d accepted rows carry spoiled model output", bad, len(rows))
+	}
+	if len(rows) != 200 {
+		t.Errorf("%d rows, want 200", len(rows))
 	}
 }
 

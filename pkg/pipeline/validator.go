@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/admission"
@@ -68,6 +69,7 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 	var detail string
 	if c.GenerationError == "" {
 		reasons, detail = info.checker.Check(&c)
+		reasons = mergeReasons(c.CleanFindings, reasons)
 	} else {
 		detail = c.GenerationError
 	}
@@ -167,4 +169,15 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 		}
 	}
 	return nil
+}
+
+// mergeReasons joins two reason lists without repeats, first ones first.
+func mergeReasons(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, r := range b {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

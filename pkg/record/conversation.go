@@ -72,6 +72,10 @@ type Conversation struct {
 	// with the requested intent and the policy kept the record,
 	// "noise_flip" when noise changed the rule label.
 	LabelFlags []string `json:"label_flags"`
+	// CleanFindings are the quality reasons found on the conversation as
+	// generated, before noise could disguise them (meta-talk, placeholders,
+	// PII); the quality gate rejects on them. Not written to Parquet.
+	CleanFindings []string `json:"clean_findings,omitempty"`
 
 	// Quality gate (validator).
 	QualityScore float64 `json:"quality_score"`

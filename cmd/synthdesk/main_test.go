@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDispatch(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{name: "no command", args: nil, wantCode: 2, wantErr: "Commands:"},
+		{name: "help", args: []string{"--help"}, wantCode: 0, wantErr: "Commands:"},
+		{name: "unknown command", args: []string{"frobnicate"}, wantCode: 2, wantErr: `unknown command "frobnicate"`},
+		{name: "run needs an output", args: []string{"run", "--samples", "5"}, wantCode: 2, wantErr: "--out is required"},
+		{name: "run rejects a bad flag", args: []string{"run", "--bogus"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "run help", args: []string{"run", "--help"}, wantCode: 0, wantErr: "-samples"},
+		{name: "bad intents syntax", args: []string{"run", "--out", "x", "--intents", "cancel_order"}, wantCode: 2, wantErr: "is not key=value"},
+		{name: "status needs a job", args: []string{"status"}, wantCode: 2, wantErr: "give exactly one job id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := dispatch(context.Background(), tt.args, strings.NewReader(""), &out, &errOut)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d (stderr: %s)", code, tt.wantCode, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestRunEmbedded runs the main job end to end through the CLI and checks
+// the files and the summary.
+func TestRunEmbedded(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := dispatch(context.Background(), []string{"run", "--samples", "300", "--seed", "3", "--out", out, "--batch-rows", "100"},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "rows: 300 of 300 requested") {
+		t.Errorf("summary lacks the row count:\n%s", stdout.String())
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "job_id=*"))
+	if len(dirs) != 1 {
+		t.Fatalf("job folders: %v", dirs)
+	}
+	for _, name := range []string{"_SUCCESS", "_manifest.json", "part-00000.parquet", "part-00002.parquet"} {
+		if _, err := os.Stat(filepath.Join(dirs[0], name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestRunPartialExitsThree gives a budget too small for a job whose
+// requested intents the rules never agree with, so it must end partial.
+func TestRunPartialExitsThree(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := dispatch(context.Background(), []string{"run", "--samples", "50", "--seed", "3", "--out", out,
+		"--retry-budget", "1", "--request", writeRequest(t, `{"quality": {"min_confidence": 0.9999}}`)},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "ended partial") || !strings.Contains(stderr.String(), "short by") {
+		t.Errorf("stderr lacks the shortfall report:\n%s", stderr.String())
+	}
+	if files, _ := filepath.Glob(filepath.Join(out, "job_id=*", "_SUCCESS")); len(files) != 0 {
+		t.Errorf("_SUCCESS written for a partial job")
+	}
+}
+
+func writeRequest(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "req.json")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
