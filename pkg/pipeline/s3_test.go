@@ -17,6 +17,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/report"
 	"github.com/synthdesk/synthdesk/pkg/store"
 	"github.com/synthdesk/synthdesk/pkg/store/storetest"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
@@ -63,6 +64,8 @@ func readS3Output(t *testing.T, srv *storetest.Server, jobID string) (output, []
 			o.setManifest(t, getObject(t, client, srv.Bucket, obj.Key))
 		case strings.HasPrefix(name, "part-") && path.Ext(name) == ".parquet":
 			o.add(t, name, getObject(t, client, srv.Bucket, obj.Key))
+		case name == report.HTMLName || name == report.CardName:
+			// Written before _SUCCESS; checkSuccessLast covers them.
 		default:
 			t.Errorf("unexpected object %s", obj.Key)
 		}
