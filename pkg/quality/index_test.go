@@ -1,0 +1,146 @@
+package quality
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+)
+
+// fillPatterned adds n distinct patterned texts to ix as the validator
+// does (Match, then Add when no duplicate) and returns them by id.
+func fillPatterned(ix *Index, gen *patterned, n int) []string {
+	var texts []string
+	for len(texts) < n {
+		text := gen.text()
+		fp := NewFingerprint(text)
+		if _, _, dup := ix.Match(fp); dup {
+			continue
+		}
+		ix.Add(fmt.Sprint(len(texts)), fp)
+		texts = append(texts, text)
+	}
+	return texts
+}
+
+// TestNearDuplicateRecall probes an index of 30,000 patterned texts with
+// variants of its entries whose Jaccard similarity to the entry is at
+// least 0.9 (but not equal), so crowded template buckets and the chain
+// scan bound are exercised; at least 99% must be found.
+func TestNearDuplicateRecall(t *testing.T) {
+	gen := newPatterned(1)
+	ix := NewIndex(0.85)
+	texts := fillPatterned(ix, gen, 30_000)
+	probes, found := 0, 0
+	for probes < 3000 {
+		base := texts[gen.rng.IntN(len(texts))]
+		variant := gen.mutate(base, 0.9)
+		if j := jaccard(base, variant); j == 1 || j < 0.9 {
+			continue
+		}
+		probes++
+		if _, reason, ok := ix.Match(NewFingerprint(variant)); ok && reason == ReasonNearDuplicate {
+			found++
+		} else if Similarity(NewFingerprint(base), NewFingerprint(variant)) >= 0.85 {
+			t.Logf("LSH miss at %.3f", jaccard(base, variant))
+		} else {
+			t.Logf("estimate miss at %.3f: %.3f", jaccard(base, variant), Similarity(NewFingerprint(base), NewFingerprint(variant)))
+		}
+	}
+	recall := float64(found) / float64(probes)
+	t.Logf("recall at similarity >= 0.9: %d/%d = %.4f", found, probes, recall)
+	if recall < 0.99 {
+		t.Fatalf("recall %.4f, want >= 0.99", recall)
+	}
+}
+
+// TestFalsePositives counts pairs of patterned texts with a Jaccard
+// similarity below 0.7 that the index takes for near duplicates.
+func TestFalsePositives(t *testing.T) {
+	gen := newPatterned(2)
+	pairs, matched := 0, 0
+	for pairs < 20_000 {
+		a := gen.text()
+		b := gen.mutate(a, 0.5)
+		if gen.rng.IntN(2) == 0 {
+			b = gen.text()
+		}
+		if jaccard(a, b) >= 0.7 {
+			continue
+		}
+		pairs++
+		ix := NewIndex(0.85)
+		ix.Add("a", NewFingerprint(a))
+		if _, _, ok := ix.Match(NewFingerprint(b)); ok {
+			matched++
+		}
+	}
+	t.Logf("false positives below 0.7: %d/%d", matched, pairs)
+	if matched*1000 > pairs {
+		t.Fatalf("%d of %d pairs below 0.7 matched, want under 0.1%%", matched, pairs)
+	}
+}
+
+// TestIndexReplayJSON adds patterned texts, logs their fingerprints as
+// JSON, rebuilds an index from the decoded log and checks both answer the
+// same for exact, near and unrelated probes.
+func TestIndexReplayJSON(t *testing.T) {
+	gen := newPatterned(3)
+	live := NewIndex(0.85)
+	var log [][]byte
+	var texts []string
+	for i := range 5000 {
+		texts = append(texts, gen.text())
+		fp := NewFingerprint(texts[i])
+		data, err := json.Marshal(fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log = append(log, data)
+		live.Add(fmt.Sprint(i), fp)
+	}
+	replayed := NewIndex(0.85)
+	for i, data := range log {
+		var fp Fingerprint
+		if err := json.Unmarshal(data, &fp); err != nil {
+			t.Fatal(err)
+		}
+		replayed.Add(fmt.Sprint(i), fp)
+	}
+	hits := map[string]int{}
+	for range 3000 {
+		var text string
+		switch gen.rng.IntN(3) {
+		case 0:
+			text = gen.text()
+		case 1:
+			text = texts[gen.rng.IntN(len(texts))]
+		default:
+			text = gen.mutate(texts[gen.rng.IntN(len(texts))], 0.85)
+		}
+		fp := NewFingerprint(text)
+		id1, r1, ok1 := live.Match(fp)
+		id2, r2, ok2 := replayed.Match(fp)
+		if id1 != id2 || r1 != r2 || ok1 != ok2 {
+			t.Fatalf("probe %q: live %q %q %v, replayed %q %q %v", text, id1, r1, ok1, id2, r2, ok2)
+		}
+		hits[r1]++
+	}
+	if hits[ReasonDuplicate] == 0 || hits[ReasonNearDuplicate] == 0 || hits[""] == 0 {
+		t.Fatalf("probes did not cover every answer: %v", hits)
+	}
+}
+
+func TestSimilarityEstimate(t *testing.T) {
+	gen := newPatterned(4)
+	var sumErr, n float64
+	for range 2000 {
+		a := gen.text()
+		b := gen.mutate(a, 0.5)
+		d := Similarity(NewFingerprint(a), NewFingerprint(b)) - jaccard(a, b)
+		sumErr += d
+		n++
+	}
+	if bias := sumErr / n; bias > 0.01 || bias < -0.01 {
+		t.Fatalf("mean estimate error %.4f, want within 0.01", bias)
+	}
+}
