@@ -114,15 +114,22 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return runJob(ctx, cfg, req, stdout, stderr)
+	connect := func(ctx context.Context, stage string) (*bus.Conn, error) {
+		c, err := bus.Connect(ctx, bus.Config{Name: "synthdesk-" + stage, InProcess: srv})
+		if err != nil {
+			return nil, err
+		}
+		return c, c.Ensure(ctx, bus.Topology{Replicas: 1})
+	}
+	return runJob(ctx, cfg, connect, req, stdout, stderr)
 }
 
 // runJob runs the stages, submits req and follows it to the end.
-func runJob(ctx context.Context, cfg pipeline.Config, req record.Request, stdout, stderr io.Writer) error {
+func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector, req record.Request, stdout, stderr io.Writer) error {
 	start := time.Now()
 	sctx, stop := context.WithCancel(ctx)
 	stages := make(chan error, 1)
-	go func() { stages <- pipeline.RunAll(sctx, cfg) }()
+	go func() { stages <- pipeline.RunAll(sctx, cfg, connect) }()
 	defer func() {
 		stop()
 		if err := <-stages; err != nil {

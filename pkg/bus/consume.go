@@ -111,7 +111,7 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 		return err
 	}
 	var mopts []jetstream.PullMessagesOpt
-	mopts = append(mopts, jetstream.PullMaxMessages(max(2*spec.Concurrency, 64)))
+	mopts = append(mopts, jetstream.PullMaxMessages(max(8*spec.Concurrency, 256)))
 	if spec.PriorityGroup != "" {
 		mopts = append(mopts, jetstream.PullPriorityGroup(spec.PriorityGroup))
 	}
@@ -133,12 +133,24 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 		case <-hctx.Done():
 		}
 	}()
+	// Workers hand successful messages with their publishes in flight to
+	// the settler, which acks each once JetStream stored its outputs: a
+	// worker never waits a round trip, so throughput is not bound by
+	// latency times concurrency.
+	settle := make(chan settlement, 4*spec.Concurrency)
+	settled := make(chan struct{})
+	go func() {
+		defer close(settled)
+		for s := range settle {
+			s.finish(hctx, &spec)
+		}
+	}()
 	var wg sync.WaitGroup
 	for range spec.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{conn: c, spec: &spec, h: h}
+			w := worker{conn: c, spec: &spec, h: h, settle: settle}
 			for {
 				raw, err := it.Next()
 				if err != nil {
@@ -149,6 +161,8 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 		}()
 	}
 	wg.Wait()
+	close(settle)
+	<-settled
 	hcancel()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return nil
@@ -157,10 +171,32 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 }
 
 type worker struct {
-	conn *Conn
-	spec *ConsumerSpec
-	h    Handler
-	out  Outbox
+	conn   *Conn
+	spec   *ConsumerSpec
+	h      Handler
+	out    Outbox
+	settle chan<- settlement
+}
+
+// settlement is a handled message waiting for its outputs to be stored.
+type settlement struct {
+	raw       jetstream.Msg
+	delivered uint64
+	futures   []jetstream.PubAckFuture
+	err       error
+}
+
+// finish acks the message once every output is stored, or naks it.
+func (s settlement) finish(ctx context.Context, spec *ConsumerSpec) {
+	err := s.err
+	if err == nil {
+		err = awaitAll(ctx, s.futures)
+	}
+	if err != nil {
+		_ = s.raw.NakWithDelay(spec.nakDelay(s.delivered))
+		return
+	}
+	_ = s.raw.Ack()
 }
 
 func (w *worker) process(ctx context.Context, raw jetstream.Msg) {
@@ -177,11 +213,8 @@ func (w *worker) process(ctx context.Context, raw jetstream.Msg) {
 	}
 	switch {
 	case err == nil:
-		if perr := w.conn.PublishAll(ctx, &w.out); perr != nil {
-			_ = raw.NakWithDelay(w.spec.nakDelay(delivered))
-			return
-		}
-		_ = raw.Ack()
+		futures, perr := w.conn.publishAsync(&w.out)
+		w.settle <- settlement{raw: raw, delivered: delivered, futures: futures, err: perr}
 	case errors.Is(err, errDeadLettered) || IsPermanent(err):
 		_ = raw.TermWithReason(truncate(err.Error(), 200))
 	default:
@@ -201,18 +234,32 @@ func (s *ConsumerSpec) nakDelay(delivered uint64) time.Duration {
 // stored each one. On error some may have been stored; their Nats-Msg-Id
 // makes the retry harmless.
 func (c *Conn) PublishAll(ctx context.Context, out *Outbox) error {
+	futures, err := c.publishAsync(out)
+	if err != nil {
+		return err
+	}
+	return awaitAll(ctx, futures)
+}
+
+// publishAsync sends every message of out without waiting for JetStream.
+func (c *Conn) publishAsync(out *Outbox) ([]jetstream.PubAckFuture, error) {
 	if len(out.items) == 0 {
-		return nil
+		return nil, nil
 	}
 	futures := make([]jetstream.PubAckFuture, 0, len(out.items))
 	for _, it := range out.items {
 		msg := &nats.Msg{Subject: it.subject, Data: it.data, Header: it.header}
 		f, err := c.JS.PublishMsgAsync(msg, jetstream.WithMsgID(it.id))
 		if err != nil {
-			return fmt.Errorf("publish %s: %w", it.subject, err)
+			return futures, fmt.Errorf("publish %s: %w", it.subject, err)
 		}
 		futures = append(futures, f)
 	}
+	return futures, nil
+}
+
+// awaitAll waits until JetStream acknowledged every future.
+func awaitAll(ctx context.Context, futures []jetstream.PubAckFuture) error {
 	for _, f := range futures {
 		select {
 		case <-f.Ok():

@@ -30,6 +30,11 @@ func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
 	if !ok || !job.Sealed || job.Status != record.StatusRunning {
 		return
 	}
+	// Stage counters reach the job store every 500 ms: give every stage
+	// time to report its last ones before the manifest reads them.
+	if time.Since(job.SealedAt) < countersSettle {
+		return
+	}
 	s.mu.Lock()
 	if s.finalizing[jobID] {
 		s.mu.Unlock()
@@ -98,6 +103,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 			return err
 		}
 	}
+	s.cnt.flush(ctx, s.cfg.Log)
 	counts, err := StageCounts(ctx, s.jobs, job.ID)
 	if err != nil {
 		return err
@@ -137,6 +143,10 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	}
 	return err
 }
+
+// countersSettle is how long after the seal the manifest waits for the
+// stages' last counters (three flush intervals).
+const countersSettle = 1500 * time.Millisecond
 
 func scanPart(ctx context.Context, st store.Store, key string, fn func(*record.Conversation)) error {
 	rc, err := st.Get(ctx, key)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -43,6 +44,8 @@ type jobLedger struct {
 	last uint64
 	// sealStored is true once the seal is recorded in the job's state.
 	sealStored bool
+	// sealed mirrors l.Sealed() for readers that do not take mu.
+	sealed atomic.Bool
 }
 
 type pendingDecision struct {
@@ -161,6 +164,7 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 		ack, err := jl.conn.JS.Publish(ctx, jl.subject, mustJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
 		if err == nil {
 			jl.last = ack.Sequence
+			jl.sealed.Store(jl.l.Sealed())
 			answer(results, nil)
 			return
 		}
@@ -187,7 +191,9 @@ func isWrongLastSequence(err error) bool {
 // reload rebuilds the state from the whole ledger subject.
 func (jl *jobLedger) reload(ctx context.Context) error {
 	jl.l, jl.last = admission.New(jl.cfg), 0
-	return jl.sync(ctx)
+	err := jl.sync(ctx)
+	jl.sealed.Store(jl.l.Sealed())
+	return err
 }
 
 // sync applies the messages appended after jl.last, by any replica.
@@ -246,6 +252,9 @@ func (jl *jobLedger) sync(ctx context.Context) error {
 // storeSeal records the seal in the job's state once; it is retried on
 // later decisions until it succeeds.
 func (jl *jobLedger) storeSeal(ctx context.Context, jobs *bus.Jobs, jobID string) error {
+	if !jl.sealed.Load() {
+		return nil
+	}
 	jl.mu.Lock()
 	defer jl.mu.Unlock()
 	if !jl.l.Sealed() || jl.sealStored {
@@ -254,6 +263,9 @@ func (jl *jobLedger) storeSeal(ctx context.Context, jobs *bus.Jobs, jobID string
 	seal := jl.l.SealEntry()
 	regens := jl.l.Regenerations()
 	_, err := jobs.Update(ctx, jobID, func(j *record.Job) error {
+		if !j.Sealed {
+			j.SealedAt = time.Now().UTC()
+		}
 		j.Sealed, j.Accepted, j.Shortfall = true, seal.Accepted, seal.Shortfall
 		j.Rejections, j.Regenerations = seal.Rejections, regens
 		return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -67,7 +68,7 @@ func startCluster(t *testing.T, mutate func(*pipeline.Config)) *cluster {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunAll(ctx, cfg) }()
+	go func() { done <- pipeline.RunAll(ctx, cfg, connector(srv)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -224,3 +225,18 @@ func contains(s, sub string) bool {
 }
 
 var _ = errors.New
+
+// connector gives every stage its own connection to srv, as services have.
+func connector(srv *server.Server) pipeline.Connector {
+	return func(ctx context.Context, stage string) (*bus.Conn, error) {
+		c, err := bus.Connect(ctx, bus.Config{URL: srv.ClientURL(), Name: stage})
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Ensure(ctx, bus.Topology{Replicas: 1}); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	}
+}

@@ -191,9 +191,17 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	s.flushes <- struct{}{}
 	defer func() { <-s.flushes }()
 	log := s.cfg.Log.With().Str("job", key.job).Int64("part", key.seq).Logger()
+	// On a failure before the store write the batch is handed back to tick,
+	// which tries it again; its messages stay held and alive meanwhile.
+	retryLater := func() {
+		s.mu.Lock()
+		b.flushing = false
+		s.mu.Unlock()
+	}
 	info, err := s.cache.get(ctx, key.job)
 	if err != nil {
-		log.Error().Err(err).Msg("part not written")
+		log.Error().Err(err).Msg("part not written; will retry")
+		retryLater()
 		return
 	}
 	s.mu.Lock()
@@ -209,7 +217,8 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	s.mu.Unlock()
 	var buf bytes.Buffer
 	if err := dataset.Encode(&buf, recs, dataset.Options{Compression: s.cfg.Compression, RowGroupBytes: rowGroupBytes}); err != nil {
-		log.Error().Err(err).Msg("encode part")
+		log.Error().Err(err).Msg("encode part; will retry")
+		retryLater()
 		return
 	}
 	sum := sha256.Sum256(buf.Bytes())
@@ -290,7 +299,7 @@ func (s *sink) fault(point string) bool {
 // tick keeps held messages alive, completes batches whose part shrank
 // when the job was sealed short, and finishes sealed jobs.
 func (s *sink) tick(ctx context.Context) {
-	every := min(s.cfg.SinkAckWait/4, 5*time.Second)
+	every := min(s.cfg.SinkAckWait/4, time.Second)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -33,8 +33,9 @@ type Job struct {
 	CreatedAt  time.Time `json:"created_at"`
 	// Sealed is set by the validator when admission is over: every quota is
 	// met or the retry budget is spent. Accepted is then final.
-	Sealed   bool  `json:"sealed"`
-	Accepted int64 `json:"accepted"`
+	Sealed   bool      `json:"sealed"`
+	SealedAt time.Time `json:"sealed_at,omitzero"`
+	Accepted int64     `json:"accepted"`
 	// Shortfall lists the intents left short when Sealed with Accepted <
 	// Samples.
 	Shortfall []Quota `json:"shortfall,omitempty"`
