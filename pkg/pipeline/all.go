@@ -32,7 +32,9 @@ func RunAll(ctx context.Context, cfg Config, connect Connector) error {
 		if connect != nil {
 			conn, err := connect(ctx, st.name)
 			if err != nil {
-				errs[i] = err
+				if ctx.Err() == nil { // not merely stopped while starting
+					errs[i] = err
+				}
 				cancel()
 				break
 			}

@@ -16,8 +16,10 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
-// maxGroup bounds the decisions appended in one ledger message.
-const maxGroup = 256
+// maxGroup bounds the decisions appended in one ledger message (each
+// carries a compact fingerprint; the message stays well under NATS's
+// default 1 MiB payload limit).
+const maxGroup = 512
 
 // jobLedger is a job's admission ledger as one validator replica knows it:
 // the decision state rebuilt from the job's ledger subject, and the stream
@@ -52,12 +54,9 @@ type pendingDecision struct {
 	c       *record.Conversation
 	reasons []string
 	fp      quality.Fingerprint
-	done    chan decision
-}
-
-type decision struct {
-	e   admission.Entry
-	err error
+	// done receives the decision once it is stored; it runs on the
+	// committing goroutine and must not block.
+	done func(admission.Entry, error)
 }
 
 // ledgers holds the ledgers of the jobs a validator replica has seen.
@@ -90,23 +89,35 @@ func (ls *ledgers) get(ctx context.Context, job *record.Job) (*jobLedger, error)
 	return jl, nil
 }
 
-// decide returns the decision for c: the one already in the ledger for a
-// redelivered record, or a new one appended to the ledger (with the seal
-// when it resolves the last slot).
-func (jl *jobLedger) decide(ctx context.Context, c *record.Conversation, reasons []string) (admission.Entry, error) {
-	p := &pendingDecision{c: c, reasons: reasons, done: make(chan decision, 1)}
+// submit queues c for a decision and returns at once; done is called
+// with the decision once it is stored: the one already in the ledger for a
+// redelivered record, or a new one appended (with the seal when it
+// resolves the last slot). Handlers do not wait for the ledger, so a
+// group holds as many records as are in flight.
+func (jl *jobLedger) submit(ctx context.Context, c *record.Conversation, reasons []string, done func(admission.Entry, error)) {
+	p := &pendingDecision{c: c, reasons: reasons, done: done}
 	if len(reasons) == 0 {
 		p.fp = quality.NewFingerprint(c.CustomerText())
 	}
 	jl.qmu.Lock()
 	jl.queue = append(jl.queue, p)
-	leader := !jl.flushing
+	start := !jl.flushing
 	jl.flushing = true
 	jl.qmu.Unlock()
-	if leader {
-		jl.flushQueue(ctx)
+	if start {
+		go jl.flushQueue(context.WithoutCancel(ctx))
 	}
-	d := <-p.done
+}
+
+// decide is submit that waits for the decision.
+func (jl *jobLedger) decide(ctx context.Context, c *record.Conversation, reasons []string) (admission.Entry, error) {
+	type decision struct {
+		e   admission.Entry
+		err error
+	}
+	ch := make(chan decision, 1)
+	jl.submit(ctx, c, reasons, func(e admission.Entry, err error) { ch <- decision{e, err} })
+	d := <-ch
 	return d.e, d.err
 }
 
@@ -134,9 +145,9 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 	answer := func(results []admission.Entry, err error) {
 		for i, p := range batch {
 			if err != nil {
-				p.done <- decision{err: err}
+				p.done(admission.Entry{}, err)
 			} else {
-				p.done <- decision{e: results[i]}
+				p.done(results[i], nil)
 			}
 		}
 	}

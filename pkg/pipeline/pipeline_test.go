@@ -93,12 +93,19 @@ func (c *cluster) wait(t *testing.T, id string, within time.Duration) record.Job
 	t.Helper()
 	jobs, _ := c.conn.Jobs()
 	var job record.Job
-	bustest.Eventually(t, within, func() bool {
+	deadline := time.Now().Add(within)
+	for {
 		j, err := jobs.Get(context.Background(), id)
 		job = j
-		return err == nil && j.Status != record.StatusRunning
-	}, "job "+id+" finished")
-	return job
+		if err == nil && j.Status != record.StatusRunning {
+			return job
+		}
+		if time.Now().After(deadline) {
+			p, _ := pipeline.JobProgress(context.Background(), jobs, id)
+			t.Fatalf("job %s not finished within %s: sealed %v accepted %d; stage counters %v", id, within, p.Job.Sealed, p.Job.Accepted, p.Stages)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func readRows(t *testing.T, dir string) []row {

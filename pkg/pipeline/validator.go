@@ -65,16 +65,47 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 	if err != nil {
 		return err
 	}
+	reasons, detail := g.check(info, &c)
+	jl, err := g.ledgers.get(ctx, &info.job)
+	if err != nil {
+		return err
+	}
+	// The decision comes back from the ledger's group commit; the message
+	// is acked once what follows from it is stored, and naked if anything
+	// fails, so the handler can take the next record meanwhile.
+	held := m.Hold()
+	jl.submit(ctx, &c, reasons, func(e admission.Entry, err error) {
+		go func() {
+			var out bus.Outbox
+			if err == nil {
+				err = g.follow(ctx, jl, info, &c, e, detail, &out)
+			}
+			if err == nil {
+				err = g.cfg.Conn.PublishAll(ctx, &out)
+			}
+			if err != nil {
+				g.cfg.Log.Warn().Err(err).Str("id", c.ConversationID).Msg("decision not completed; the record will be redelivered")
+				_ = held.Nak(time.Second)
+				return
+			}
+			_ = held.Ack()
+		}()
+	})
+	return nil
+}
+
+// check runs the record checks and the label gate and returns the reasons
+// to reject it.
+func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
 	var reasons []string
 	var detail string
 	if c.GenerationError == "" {
-		reasons, detail = info.checker.Check(&c)
+		reasons, detail = info.checker.Check(c)
 		reasons = mergeReasons(c.CleanFindings, reasons)
 	} else {
 		detail = c.GenerationError
 	}
-	reasons = append(reasons, admission.LabelGate(&c, &info.job.Request, info.tax)...)
-	return g.admit(ctx, info, &c, reasons, detail, out)
+	return append(reasons, admission.LabelGate(c, &info.job.Request, info.tax)...), detail
 }
 
 // admit takes the ledger decision for c and queues what follows from it.
@@ -87,6 +118,12 @@ func (g *gate) admit(ctx context.Context, info *jobInfo, c *record.Conversation,
 	if err != nil {
 		return err
 	}
+	return g.follow(ctx, jl, info, c, e, detail, out)
+}
+
+// follow queues what a decision implies: the accepted record for the sink,
+// or the rejected record and the slot's regeneration.
+func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, c *record.Conversation, e admission.Entry, detail string, out *bus.Outbox) error {
 	if err := jl.storeSeal(ctx, g.jobs, c.JobID); err != nil {
 		return err
 	}
