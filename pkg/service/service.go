@@ -107,6 +107,7 @@ func Run(ctx context.Context, name string, c Common, log zerolog.Logger, cfg pip
 	if cfg.Metrics == nil {
 		cfg.Metrics = telemetry.NewMetrics()
 	}
+	cfg.Defaults()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
