@@ -22,10 +22,14 @@ const stallAfter = 30 * time.Second
 // its final progress. On a terminal the line is redrawn in place.
 func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeline.Progress, error) {
 	tty := isTerminal(w)
-	every := 2 * time.Second
-	if tty {
-		every = 250 * time.Millisecond
+	// Poll often so the job's end is seen at once; print a line every
+	// 2 s when the output is not a terminal.
+	const every = 100 * time.Millisecond
+	printEvery := 250 * time.Millisecond
+	if !tty {
+		printEvery = 2 * time.Second
 	}
+	var printed time.Time
 	start := time.Now()
 	var last string
 	lastMove := time.Now()
@@ -48,10 +52,14 @@ func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeli
 		} else if time.Since(lastMove) > stallAfter {
 			line += fmt.Sprintf("  STALLED: no stage moved for %s (see `synthdesk status` and the services' logs)", time.Since(lastMove).Round(time.Second))
 		}
-		if tty {
+		switch {
+		case time.Since(printed) < printEvery:
+		case tty:
 			fmt.Fprintf(w, "\r\033[K%s", line)
-		} else {
+			printed = time.Now()
+		default:
 			fmt.Fprintln(w, line)
+			printed = time.Now()
 		}
 		select {
 		case <-ctx.Done():
