@@ -138,6 +138,10 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 	for _, r := range reasons {
 		fmt.Fprintf(w, "  %-26s %6d\n", r, j.Rejections[r])
 	}
+	cl := p.Stages[pipeline.StageClassifier]
+	policy := j.Request.Noise.FlipPolicy
+	fmt.Fprintf(w, "noise (%s): %d conversations edited, %d label flips handled by policy %s\n",
+		j.Request.Noise.Profile, cl["noised"], cl["noise_flips_"+policy], policy)
 	g := p.Stages[pipeline.StageGenerator]
 	fmt.Fprintf(w, "llm: %d calls, %d retries, %d prompt + %d completion tokens", g["llm_calls"], g["llm_retries"], g["prompt_tokens"], g["completion_tokens"])
 	if g["tokens_estimated"] > 0 {

@@ -43,8 +43,10 @@ func NewSettings(r *record.Request) (Settings, error) {
 }
 
 // Label fills the label fields of c and applies noise to its customer
-// turns. The result depends only on c's content, seed, slot and attempt.
-func Label(e *rules.Engine, s Settings, c *record.Conversation) {
+// turns, and reports whether noise changed the rule label (the flip policy
+// then decided what was kept). The result depends only on c's content,
+// seed, slot and attempt.
+func Label(e *rules.Engine, s Settings, c *record.Conversation) (flipped bool) {
 	clean := e.Classify(c.Turns)
 	cleanTurns := slices.Clone(c.Turns)
 	rng := rand.New(rand.NewPCG(uint64(record.SlotSeed(c.Seed, c.Slot, c.Attempt)), 0x9015e))
@@ -62,6 +64,7 @@ func Label(e *rules.Engine, s Settings, c *record.Conversation) {
 		noisy := e.Classify(c.Turns)
 		label = noisy
 		if noisy.Intent != clean.Intent {
+			flipped = true
 			switch s.FlipPolicy {
 			case FlipDrop:
 				c.Turns, tags, label = cleanTurns, nil, clean
@@ -86,6 +89,7 @@ func Label(e *rules.Engine, s Settings, c *record.Conversation) {
 	if c.LabelFlags == nil {
 		c.LabelFlags = []string{}
 	}
+	return flipped
 }
 
 func appendUnique(dst []string, vals ...string) []string {

@@ -32,7 +32,9 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 		// Content checks run on the text as generated: noise could hide
 		// meta-talk or a placeholder from the gate's checks on the final text.
 		c.CleanFindings, _ = info.checker.Check(&c)
-		classify.Label(info.engine, info.settings, &c)
+		if classify.Label(info.engine, info.settings, &c) {
+			cnt.add(c.JobID, "noise_flips_"+info.settings.FlipPolicy, 1)
+		}
 		out.Add(bus.SubjectValidate, c.ConversationID, mustJSON(&c))
 		cnt.add(c.JobID, "labeled", 1)
 		if len(c.NoiseTags) > 0 {
