@@ -39,6 +39,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
 	memLimit := fs.Int64("mem-limit-mib", 320, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -121,7 +122,18 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		}
 		return c, c.Ensure(ctx, bus.Topology{Replicas: 1})
 	}
-	return runJob(ctx, cfg, connect, req, stdout, stderr)
+	err = runJob(ctx, cfg, connect, req, stdout, stderr)
+	if *memProfile != "" {
+		f, ferr := os.Create(*memProfile)
+		if ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		defer f.Close()
+		if perr := pprof.WriteHeapProfile(f); perr != nil {
+			return errors.Join(err, perr)
+		}
+	}
+	return err
 }
 
 // runJob runs the stages, submits req and follows it to the end.

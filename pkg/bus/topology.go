@@ -87,9 +87,12 @@ func (t Topology) streams() []jetstream.StreamConfig {
 		storage = jetstream.MemoryStorage
 	}
 	replicas := max(t.Replicas, 1)
+	// Every id in the window is kept in the server's memory; outputs
+	// republished after it are still harmless (the ledger and the sink
+	// recognise records by slot and index), so the window is short.
 	dup := t.DuplicateWindow
 	if dup == 0 {
-		dup = 10 * time.Minute
+		dup = 2 * time.Minute
 	}
 	work := func(name, subject string) jetstream.StreamConfig {
 		return jetstream.StreamConfig{

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"time"
 
@@ -82,19 +83,30 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	if job.Accepted < int64(job.Request.Samples) {
 		m.Status = record.StatusPartial
 	}
-	stats := quality.NewStats()
-	samples := newSampler(report.SamplesPerIntent)
+	s.mu.Lock()
+	ps := s.statsOf(job.ID)
+	s.mu.Unlock()
 	for _, f := range files {
-		err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, func(c *record.Conversation) {
-			stats.Add(c)
-			samples.add(c)
-		})
+		m.Rows += f.Rows
+		s.mu.Lock()
+		counted := ps.has(f.Name)
+		s.mu.Unlock()
+		if counted {
+			continue
+		}
+		var recs []record.Conversation
+		err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, func(c *record.Conversation) { recs = append(recs, *c) })
 		if err != nil {
 			return err
 		}
-		m.Rows += f.Rows
+		s.mu.Lock()
+		ps.add(f.Name, recs)
+		s.mu.Unlock()
 	}
-	m.Quality = stats.Summary()
+	s.mu.Lock()
+	m.Quality = ps.stats.Summary()
+	samples := slices.Clone(ps.samples.list)
+	s.mu.Unlock()
 	for _, q := range job.Quotas {
 		m.Delivered = append(m.Delivered, record.Quota{Intent: q.Intent, Count: int(m.Quality.Intents[q.Intent])})
 	}
@@ -126,7 +138,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	if err := st.Put(ctx, dir+dataset.ManifestName, bytes.NewReader(body), int64(len(body))); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	if err := report.Write(ctx, st, dir, m, samples.list); err != nil {
+	if err := report.Write(ctx, st, dir, m, samples); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if m.Status == record.StatusDone {
@@ -139,6 +151,9 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		return nil
 	})
 	if err == nil {
+		s.mu.Lock()
+		delete(s.seen, job.ID)
+		s.mu.Unlock()
 		s.cfg.Log.Info().Str("job", job.ID).Str("status", m.Status).Int64("rows", m.Rows).Msg("job finished")
 	}
 	return err
@@ -240,6 +255,41 @@ func llmFigures(c Counters) dataset.LLMFigures {
 		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
 		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
 	}
+}
+
+// partStats accumulates the statistics and report samples of a job's
+// parts as they are written or read back. Guarded by the sink's mutex.
+type partStats struct {
+	stats   *quality.Stats
+	samples *sampler
+	parts   map[string]bool
+}
+
+func (s *sink) statsOf(job string) *partStats {
+	ps := s.seen[job]
+	if ps == nil {
+		ps = &partStats{stats: quality.NewStats(), samples: newSampler(report.SamplesPerIntent), parts: map[string]bool{}}
+		s.seen[job] = ps
+	}
+	return ps
+}
+
+func (ps *partStats) has(name string) bool { return ps.parts[name] }
+
+// add records a written part; a part already counted is not counted again.
+func (ps *partStats) add(name string, recs []record.Conversation) {
+	if ps.parts[name] {
+		return
+	}
+	ps.parts[name] = true
+	for i := range recs {
+		ps.addOne(&recs[i])
+	}
+}
+
+func (ps *partStats) addOne(c *record.Conversation) {
+	ps.stats.Add(c)
+	ps.samples.add(c)
 }
 
 // sampler keeps the first few conversations of each intent for the report.

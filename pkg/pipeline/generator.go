@@ -33,9 +33,14 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		}
 	}()
 	gen := &generate.Generator{Retries: 2}
+	ahead := &backlog{conn: cfg.Conn, limit: maxBacklog}
+	go ahead.watch(ctx)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		var task record.Task
 		if err := decode(m, &task); err != nil {
+			return err
+		}
+		if err := ahead.wait(ctx); err != nil {
 			return err
 		}
 		info, err := cache.get(ctx, task.JobID)
@@ -72,9 +77,13 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	}
 	return consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageGenerator, Stream: bus.StreamGenerate, Durable: StageGenerator,
-		AckWait: 5 * time.Minute, MaxAckPending: 4 * cfg.Concurrency,
+		AckWait: 2 * time.Minute, MaxAckPending: 4 * cfg.Concurrency,
 	}, h)
 }
+
+// maxBacklog is how many generated records may wait for the classifier
+// before the generator pauses.
+const maxBacklog = 20000
 
 func countUsage(cnt *counters, job string, u llm.Usage) {
 	cnt.add(job, "llm_calls", int64(u.Calls))

@@ -60,6 +60,9 @@ type sink struct {
 	written    map[batchKey]bool
 	finalizing map[string]bool
 	flushes    chan struct{}
+	// seen are the statistics of the parts this replica wrote, so the
+	// manifest only reads back the parts written elsewhere.
+	seen map[string]*partStats
 }
 
 // RunSink writes accepted records as Parquet parts and finishes jobs until
@@ -81,7 +84,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 	defer crash()
 	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash,
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
-		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{},
+		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		flushes: make(chan struct{}, 2)}
 	go func() { _ = s.cache.watch(ctx) }()
 	go s.tick(ctx)
@@ -249,6 +252,7 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	held := b.held
 	delete(s.batches, key)
 	s.written[key] = true
+	s.statsOf(key.job).add(file.Name, recs)
 	s.mu.Unlock()
 	for _, h := range held {
 		_ = h.Ack()
