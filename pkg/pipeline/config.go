@@ -62,7 +62,7 @@ func (c *Config) Defaults() {
 		c.TaskSize = 32
 	}
 	if c.BatchRows == 0 {
-		c.BatchRows = 25000
+		c.BatchRows = 10000
 	}
 	if c.Partitions == 0 {
 		c.Partitions = 4
