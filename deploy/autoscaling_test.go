@@ -143,7 +143,7 @@ func TestSinkReplicasMatchPartitions(t *testing.T) {
 	if so == nil || so.Spec.MaxReplicaCount == nil {
 		t.Fatal("no sink ScaledObject with maxReplicaCount")
 	}
-	partitions := configValue(t, r, "synthdesk-sink", "SYNTHDESK_SINK_PARTITIONS")
+	partitions := configValue(t, r, "synthdesk-common", "SYNTHDESK_SINK_PARTITIONS")
 	if int(*so.Spec.MaxReplicaCount) != partitions {
 		t.Errorf("sink maxReplicaCount %d != SYNTHDESK_SINK_PARTITIONS %d: extra replicas would own no partition",
 			*so.Spec.MaxReplicaCount, partitions)

@@ -90,8 +90,8 @@ func (c *Config) Validate() error {
 	if c.Taxonomy == nil {
 		errs = append(errs, errors.New("pipeline: no taxonomy"))
 	}
-	if c.BatchRows < 1 || c.BatchRows > 1_000_000 {
-		errs = append(errs, fmt.Errorf("batch rows must be from 1 to 1000000, got %d", c.BatchRows))
+	if c.BatchRows < 1 || c.BatchRows > 100_000 {
+		errs = append(errs, fmt.Errorf("batch rows must be from 1 to 100000, got %d", c.BatchRows))
 	}
 	if c.Partitions < 1 || c.Partitions > 64 {
 		errs = append(errs, fmt.Errorf("sink partitions must be from 1 to 64, got %d", c.Partitions))

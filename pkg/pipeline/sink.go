@@ -119,6 +119,14 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	if err != nil {
 		return err
 	}
+	if info.job.BatchRows > s.cfg.BatchRows {
+		// The consumer holds at most about two parts of this sink's size:
+		// a larger part could never complete. Say so loudly and leave the
+		// records to redelivery (a sink with the right setting takes them).
+		s.cfg.Log.Error().Str("job", info.job.ID).Int("job_batch_rows", info.job.BatchRows).Int("sink_batch_rows", s.cfg.BatchRows).
+			Msg("job parts are larger than this sink can hold: run generator and sink with the same SYNTHDESK_BATCH_ROWS")
+		return fmt.Errorf("job %s: parts of %d rows exceed this sink's %d", info.job.ID, info.job.BatchRows, s.cfg.BatchRows)
+	}
 	key := batchKey{job: a.Conversation.JobID, seq: a.Index / int64(info.job.BatchRows)}
 	written, err := s.isWritten(ctx, key)
 	if err != nil {
