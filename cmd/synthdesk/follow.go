@@ -148,6 +148,16 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 		fmt.Fprint(w, " (estimated)")
 	}
 	fmt.Fprintln(w)
+	var kinds []string
+	for k := range g {
+		if strings.HasPrefix(k, "llm_error_") {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  llm %-22s %6d\n", strings.TrimPrefix(k, "llm_error_"), g[k])
+	}
 	if j.Status == record.StatusPartial {
 		var parts []string
 		for _, q := range j.Shortfall {

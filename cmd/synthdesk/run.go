@@ -37,7 +37,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
 	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
-	memLimit := fs.Int64("mem-limit-mib", 320, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
+	memLimit := fs.Int64("mem-limit-mib", 0, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
 	if err := parseFlags(fs, args); err != nil {

@@ -34,7 +34,7 @@ type ConsumerSpec struct {
 	Concurrency int
 	// PriorityGroup, when set, pins the consumer to one replica at a time
 	// (JetStream's pinned-client priority policy); others stand by and take
-	// over PinnedTTL after the pinned one stops pulling.
+	// over PinnedTTL (default 1m) after the pinned one stops pulling.
 	PriorityGroup string
 	PinnedTTL     time.Duration
 	// NakDelay is the first retry delay; it doubles per delivery up to
@@ -59,7 +59,9 @@ func (s *ConsumerSpec) defaults() {
 		s.Concurrency = 8
 	}
 	if s.PinnedTTL == 0 {
-		s.PinnedTTL = 10 * time.Second
+		// Long enough that a replica holding its full MaxAckPending (and so
+		// pulling nothing new for a while) keeps its pin.
+		s.PinnedTTL = time.Minute
 	}
 	if s.NakDelay == 0 {
 		s.NakDelay = 250 * time.Millisecond

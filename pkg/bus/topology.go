@@ -92,7 +92,7 @@ func (t Topology) streams() []jetstream.StreamConfig {
 	// recognise records by slot and index), so the window is short.
 	dup := t.DuplicateWindow
 	if dup == 0 {
-		dup = 2 * time.Minute
+		dup = 30 * time.Second
 	}
 	work := func(name, subject string) jetstream.StreamConfig {
 		return jetstream.StreamConfig{

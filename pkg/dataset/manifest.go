@@ -57,6 +57,9 @@ type LLMFigures struct {
 	TokensEstimated  bool    `json:"tokens_estimated"`
 	LLMSeconds       float64 `json:"llm_seconds"`
 	GenerationFailed int64   `json:"generation_failed"`
+	// Errors counts failed LLM attempts by kind (rate_limited, server,
+	// timeout, ...); each was retried or failed its task.
+	Errors map[string]int64 `json:"errors,omitempty"`
 }
 
 // Timing says when the job ran.

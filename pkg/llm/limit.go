@@ -127,6 +127,9 @@ func (l *Limiter) Generate(ctx context.Context, call Call) (Result, error) {
 	for attempt := 1; ; attempt++ {
 		res, err := l.attempt(ctx, call)
 		total.Add(res.Usage)
+		if err != nil {
+			total.countError(KindOf(err), 1)
+		}
 		if err == nil {
 			res.Usage = total
 			return res, nil

@@ -49,6 +49,8 @@ type Usage struct {
 	Seconds   float64 `json:"seconds"`
 	Calls     int     `json:"calls"`
 	Retries   int     `json:"retries"`
+	// Errors counts failed attempts by kind (rate_limited, server, ...).
+	Errors map[ErrorKind]int `json:"errors,omitempty"`
 }
 
 // Add accumulates o into u.
@@ -59,6 +61,16 @@ func (u *Usage) Add(o Usage) {
 	u.Seconds += o.Seconds
 	u.Calls += o.Calls
 	u.Retries += o.Retries
+	for k, n := range o.Errors {
+		u.countError(k, n)
+	}
+}
+
+func (u *Usage) countError(k ErrorKind, n int) {
+	if u.Errors == nil {
+		u.Errors = map[ErrorKind]int{}
+	}
+	u.Errors[k] += n
 }
 
 // Result is the answer to a Call: one Draft per Spec, in order.

@@ -47,6 +47,9 @@ type Config struct {
 	// SinkAckWait is how long the sink may hold a message before
 	// JetStream redelivers it; held messages are kept alive well within it.
 	SinkAckWait time.Duration
+	// SinkPinnedTTL is how long a sink replica keeps its partitions after
+	// it stops pulling before a standby replica takes them (default 1m).
+	SinkPinnedTTL time.Duration
 	// Fault, when set, is called at named points of the sink ("uploaded",
 	// "acked"); a non-nil error makes the sink stop at once without acking,
 	// as if the process had been killed. Used by crash tests.
@@ -72,6 +75,9 @@ func (c *Config) Defaults() {
 	}
 	if c.SinkAckWait == 0 {
 		c.SinkAckWait = 5 * time.Minute
+	}
+	if c.SinkPinnedTTL == 0 {
+		c.SinkPinnedTTL = time.Minute
 	}
 	if c.Replica == "" {
 		c.Replica = "r0"

@@ -11,6 +11,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -250,8 +251,15 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 }
 
 func llmFigures(c Counters) dataset.LLMFigures {
+	errs := map[string]int64{}
+	for k, v := range c {
+		if kind, ok := strings.CutPrefix(k, "llm_error_"); ok {
+			errs[kind] = v
+		}
+	}
 	return dataset.LLMFigures{
-		Calls: c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
+		Errors: errs,
+		Calls:  c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
 		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
 		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
 	}

@@ -94,4 +94,7 @@ func countUsage(cnt *counters, job string, u llm.Usage) {
 	if u.Estimated {
 		cnt.add(job, "tokens_estimated", 1)
 	}
+	for kind, n := range u.Errors {
+		cnt.add(job, "llm_error_"+string(kind), int64(n))
+	}
 }

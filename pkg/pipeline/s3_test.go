@@ -34,6 +34,7 @@ func startS3Cluster(t *testing.T, srv *storetest.Server) *cluster {
 		c.Output, c.S3 = "s3://"+srv.Bucket+"/"+s3Prefix, srv.Config()
 		// A short ack wait makes the sink look for finished jobs every second.
 		c.SinkAckWait = 4 * time.Second
+		c.SinkPinnedTTL = 10 * time.Second
 	})
 }
 

@@ -94,8 +94,8 @@ func RunSink(ctx context.Context, cfg Config) error {
 		go func() {
 			errc <- consume(ctx, &cfg, bus.ConsumerSpec{
 				Stage: StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
-				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", AckWait: cfg.SinkAckWait,
-				MaxAckPending: 2*cfg.BatchRows + 1024, Concurrency: 2, MaxDeliver: -1,
+				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", PinnedTTL: cfg.SinkPinnedTTL, AckWait: cfg.SinkAckWait,
+				MaxAckPending: s.pendingLimit(), Concurrency: 2, MaxDeliver: -1,
 			}, s.handle)
 		}()
 	}
@@ -335,6 +335,7 @@ func (s *sink) tick(ctx context.Context) {
 				ready, readyBatches = append(ready, key), append(readyBatches, b)
 			}
 		}
+		s.relieveLocked()
 		for _, info := range s.cache.snapshot() {
 			if info.Sealed && info.Status == record.StatusRunning {
 				jobsSeen[info.ID] = true
@@ -349,6 +350,46 @@ func (s *sink) tick(ctx context.Context) {
 		}
 	}
 }
+
+// relieveLocked breaks a stall: a partition's consumer stops delivering
+// when the sink holds MaxAckPending of its messages, and if those belong to
+// several unfinished parts (messages arrived out of order, or came back
+// after a redelivery), none may ever complete. When a partition is near
+// its limit with nothing to flush, the open part with the highest number
+// gives its messages back (they are redelivered later) so the lower parts
+// can fill.
+func (s *sink) relieveLocked() {
+	limit := s.pendingLimit() - s.cfg.BatchRows/2
+	held := map[int]int{}
+	last := map[int]batchKey{}
+	for key, b := range s.batches {
+		job, ok := s.cache.state(key.job)
+		if !ok || b.flushing {
+			continue
+		}
+		p := int(key.seq % int64(job.Partitions))
+		held[p] += len(b.held)
+		if prev, ok := last[p]; !ok || key.seq > prev.seq {
+			last[p] = key
+		}
+	}
+	for p, n := range held {
+		if n < limit {
+			continue
+		}
+		key := last[p]
+		b := s.batches[key]
+		for _, h := range b.held {
+			_ = h.Nak(time.Second)
+		}
+		delete(s.batches, key)
+		s.cfg.Log.Warn().Str("job", key.job).Int64("part", key.seq).Int("partition", p).Int("held", n).
+			Msg("partition at its pending limit with no part complete: handing back the highest part's records")
+	}
+}
+
+// pendingLimit is the MaxAckPending of a partition consumer.
+func (s *sink) pendingLimit() int { return 2*s.cfg.BatchRows + 1024 }
 
 func outputOf(job *record.Job, cfg *Config) string {
 	if job.Request.Output != "" {

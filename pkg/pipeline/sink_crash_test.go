@@ -54,7 +54,7 @@ func startUpstream(t *testing.T, mutate func(*pipeline.Config)) *upstream {
 	}
 	cfg := pipeline.Config{
 		Conn: conn, Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: t.TempDir(),
-		BatchRows: 200, Partitions: 4, SinkAckWait: 2 * time.Second, MaxSamples: 1_000_000,
+		BatchRows: 200, Partitions: 4, SinkAckWait: 2 * time.Second, SinkPinnedTTL: 10 * time.Second, MaxSamples: 1_000_000,
 	}
 	if mutate != nil {
 		mutate(&cfg)

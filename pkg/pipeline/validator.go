@@ -49,6 +49,10 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	err = consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageValidator, Stream: bus.StreamValidate, Durable: StageValidator,
 		MaxAckPending: 64 * cfg.Concurrency,
+		// Records are settled after the ledger's group commit, outside the
+		// handler: a delivery limit would drop a record silently instead of
+		// dead-lettering it, so failed settlements are retried without end.
+		MaxDeliver: -1,
 	}, g.handle)
 	if derr := <-errc; err == nil {
 		err = derr
