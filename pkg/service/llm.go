@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 )
@@ -30,6 +31,7 @@ func (l *LLMFlags) Bind(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&l.models, "llm-models", Str(env, "SYNTHDESK_LLM_MODELS", ""), "comma-separated models requests may name [SYNTHDESK_LLM_MODELS]")
 	fs.IntVar(&l.Config.MaxInFlight, "llm-max-inflight", Int(env, "SYNTHDESK_LLM_MAX_INFLIGHT", 16), "concurrent LLM calls per replica [SYNTHDESK_LLM_MAX_INFLIGHT]")
 	fs.IntVar(&l.Config.PerCall, "llm-per-call", Int(env, "SYNTHDESK_LLM_PER_CALL", 4), "conversations per remote LLM call [SYNTHDESK_LLM_PER_CALL]")
+	fs.DurationVar(&l.Config.Timeout, "llm-timeout", 2*time.Minute, "deadline of one LLM call; a call past it is retried")
 }
 
 // Build resolves the flags into a backend set.
