@@ -30,8 +30,10 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.SetOutput(stderr)
 	var rf requestFlags
 	rf.bind(fs, false)
+	// The generator's settings read the same environment as the service
+	// (OPENAI_API_KEY, SYNTHDESK_LLM_*), so keys never go on a command line.
 	var llmf service.LLMFlags
-	llmf.Bind(fs, noEnv)
+	llmf.Bind(fs, os.LookupEnv)
 	cfg := pipeline.Config{}
 	service.BindLayout(fs, noEnv, &cfg)
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
