@@ -35,11 +35,13 @@ func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeli
 	lastMove := time.Now()
 	t := time.NewTicker(every)
 	defer t.Stop()
+	seen := map[string]pipeline.Counters{}
 	for {
 		p, err := pipeline.JobProgress(ctx, jobs, id)
 		if err != nil {
 			return p, err
 		}
+		keepHighest(seen, p.Stages)
 		if p.Job.Status != record.StatusRunning {
 			if tty {
 				fmt.Fprintln(w)
@@ -178,4 +180,25 @@ func sumValues(m map[string]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// keepHighest makes counters monotonic across reads: a listing of the job
+// store taken while a replica rewrites its key can miss that key once.
+func keepHighest(seen, now map[string]pipeline.Counters) {
+	for stage, c := range now {
+		if seen[stage] == nil {
+			seen[stage] = pipeline.Counters{}
+		}
+		for k, v := range c {
+			seen[stage][k] = max(seen[stage][k], v)
+		}
+	}
+	for stage, c := range seen {
+		if now[stage] == nil {
+			now[stage] = pipeline.Counters{}
+		}
+		for k, v := range c {
+			now[stage][k] = max(now[stage][k], v)
+		}
+	}
 }
