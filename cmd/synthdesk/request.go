@@ -18,6 +18,7 @@ type requestFlags struct {
 	file, intents, labels, out, taxonomy string
 	samples, minTurns, maxTurns          int
 	perCall, retryBudget                 int
+	minScore                             float64
 	seed                                 int64
 	backend, model, noise, disagreement  string
 	temperature                          float64
@@ -46,6 +47,7 @@ func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
 	fs.StringVar(&f.disagreement, "disagreement", "", "when rules disagree with the requested intent: reject (default), relabel or keep")
 	fs.IntVar(&f.retryBudget, "retry-budget", 0, "regenerations the job may spend (default max(100, samples/2))")
 	fs.BoolVar(&f.keepRejected, "keep-rejected", false, "also write rejected records under rejected/")
+	fs.Float64Var(&f.minScore, "min-score", 0, "reject records an LLM judge scores under this (1-5; needs a judge on the validator)")
 	fs.StringVar(&f.labels, "label", "", "labels copied to the manifest, e.g. team=search,ticket=42")
 }
 
@@ -114,6 +116,9 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 	setInt(&r.Quality.RetryBudget, f.retryBudget)
 	if f.keepRejected {
 		r.Quality.KeepRejected = true
+	}
+	if f.minScore != 0 {
+		r.Quality.MinScore = f.minScore
 	}
 	return r, nil
 }

@@ -34,6 +34,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	// (OPENAI_API_KEY, SYNTHDESK_LLM_*), so keys never go on a command line.
 	var llmf service.LLMFlags
 	llmf.Bind(fs, os.LookupEnv)
+	var judgef service.JudgeFlags
+	judgef.Bind(fs, os.LookupEnv)
 	cfg := pipeline.Config{}
 	service.BindLayout(fs, noEnv, &cfg)
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
@@ -88,6 +90,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	llmf.Config.Metrics = cfg.Metrics
 	llms, err := llmf.Build()
 	if err != nil {
+		return err
+	}
+	if cfg.Judge, err = judgef.Build(); err != nil {
 		return err
 	}
 	s3, err := store.S3ConfigFromEnv(os.LookupEnv)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/llm/judge"
 	"github.com/synthdesk/synthdesk/pkg/store"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
@@ -36,6 +37,10 @@ type Config struct {
 	MaxSamples int
 	TaskSize   int
 	LLM        *LLMSet
+
+	// Validator: an optional LLM judge scoring each record that passes the
+	// checks (quality_score); nil means no judging.
+	Judge *judge.Judge
 
 	// Sink: records per Parquet part, partitions, default output, store
 	// settings and Parquet compression.

@@ -16,6 +16,10 @@ import (
 // dead-lettered, so they are regenerated (or given up) like any other.
 const ReasonDeadLetter = "dead_letter"
 
+// ReasonLowScore rejects a record the LLM judge scored under the job's
+// quality.min_score.
+const ReasonLowScore = "low_quality_score"
+
 // gate is the validator stage: checks, label gate and admission.
 type gate struct {
 	cfg     *Config
@@ -70,6 +74,16 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		return err
 	}
 	reasons, detail := g.check(info, &c)
+	if len(reasons) == 0 && g.cfg.Judge != nil {
+		score, err := g.cfg.Judge.Score(ctx, &c)
+		if err != nil {
+			return err // the judge is unreachable or confused: retry later
+		}
+		c.QualityScore = score
+		if min := info.job.Request.Quality.MinScore; score < min {
+			reasons, detail = []string{ReasonLowScore}, fmt.Sprintf("judge %s scored %.1f, under %.1f", g.cfg.Judge.Name(), score, min)
+		}
+	}
 	jl, err := g.ledgers.get(ctx, &info.job)
 	if err != nil {
 		return err

@@ -97,6 +97,10 @@ type Quality struct {
 	RetryBudget int `json:"retry_budget,omitempty"`
 	// KeepRejected also writes rejected records beside the accepted ones.
 	KeepRejected bool `json:"keep_rejected,omitempty"`
+	// MinScore rejects records an LLM judge scores under it (1-5); it
+	// applies only when the validators have a judge configured. 0 keeps
+	// every score.
+	MinScore float64 `json:"min_score,omitempty"`
 }
 
 // Limits are the operator's bounds on requests.
@@ -271,6 +275,9 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 	}
 	if !(q.NearDuplicate > 0 && q.NearDuplicate <= 1) {
 		bad("quality.near_duplicate", "must be in (0, 1], got %v", q.NearDuplicate)
+	}
+	if !(q.MinScore >= 0 && q.MinScore <= 5) {
+		bad("quality.min_score", "must be from 0 to 5, got %v", q.MinScore)
 	}
 	if q.RetryBudget < 0 {
 		bad("quality.retry_budget", "must not be negative, got %d", q.RetryBudget)

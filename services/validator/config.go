@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/service"
+)
+
+type config struct {
+	Common service.Common
+	Judge  service.JudgeFlags
+}
+
+// loadConfig reads flags over environment defaults and validates them all.
+func loadConfig(args []string, env service.Env) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("validator", flag.ContinueOnError)
+	c.Common.Bind(fs, env)
+	c.Judge.Bind(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Common.Finish()
+}
+
+func run(ctx context.Context, c config, log zerolog.Logger) error {
+	j, err := c.Judge.Build()
+	if err != nil {
+		return err
+	}
+	return service.Run(ctx, "validator", c.Common, log, pipeline.Config{Judge: j}, pipeline.RunValidator)
+}
