@@ -149,3 +149,17 @@ func (c *jobCache) snapshot() []record.Job {
 	}
 	return out
 }
+
+// refresh reads a cached job's state from the store, for when a watch
+// update was missed (the watch restarts after a reconnect, for one).
+func (c *jobCache) refresh(ctx context.Context, id string) {
+	job, err := c.store.Get(ctx, id)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if info, ok := c.jobs[id]; ok {
+		info.job = job
+	}
+}

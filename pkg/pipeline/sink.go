@@ -86,7 +86,11 @@ func RunSink(ctx context.Context, cfg Config) error {
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		flushes: make(chan struct{}, 2)}
-	go func() { _ = s.cache.watch(ctx) }()
+	go func() {
+		if err := s.cache.watch(ctx); err != nil {
+			cfg.Log.Warn().Err(err).Msg("job watch stopped; job states are read every second instead")
+		}
+	}()
 	go s.tick(ctx)
 	go s.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	errc := make(chan error, cfg.Partitions)
@@ -336,12 +340,19 @@ func (s *sink) tick(ctx context.Context) {
 			}
 		}
 		s.relieveLocked()
-		for _, info := range s.cache.snapshot() {
-			if info.Sealed && info.Status == record.StatusRunning {
-				jobsSeen[info.ID] = true
+		running := s.cache.snapshot()
+		s.mu.Unlock()
+		for _, job := range running {
+			if job.Status != record.StatusRunning {
+				continue
+			}
+			// The watch keeps states fresh; this read covers a missed
+			// update, so a sealed job is finished regardless.
+			s.cache.refresh(ctx, job.ID)
+			if fresh, ok := s.cache.state(job.ID); ok && fresh.Sealed && fresh.Status == record.StatusRunning {
+				jobsSeen[job.ID] = true
 			}
 		}
-		s.mu.Unlock()
 		for i, key := range ready {
 			go s.flush(ctx, key, readyBatches[i])
 		}
