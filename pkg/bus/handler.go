@@ -61,11 +61,6 @@ func (o *Outbox) Add(subject, id string, data []byte) {
 	o.items = append(o.items, outMsg{subject: subject, id: id, data: data})
 }
 
-// AddWithHeader is Add with extra headers.
-func (o *Outbox) AddWithHeader(subject, id string, data []byte, h nats.Header) {
-	o.items = append(o.items, outMsg{subject: subject, id: id, data: data, header: h})
-}
-
 // Len is the number of queued messages.
 func (o *Outbox) Len() int { return len(o.items) }
 

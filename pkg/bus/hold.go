@@ -7,9 +7,9 @@ import (
 )
 
 // Held is a message whose settlement its handler took over: the runtime
-// neither acks nor naks it. The holder must call exactly one of Ack, Nak
-// or Term eventually, and InProgress while it holds the message longer
-// than the consumer's AckWait. Used by stages that batch messages.
+// neither acks nor naks it. The holder must call Ack or Nak eventually,
+// and InProgress while it holds the message longer than the consumer's
+// AckWait. Used by stages that batch or settle asynchronously.
 type Held struct {
 	raw jetstream.Msg
 }
@@ -29,6 +29,3 @@ func (h *Held) Nak(delay time.Duration) error { return h.raw.NakWithDelay(delay)
 
 // InProgress resets the message's AckWait timer.
 func (h *Held) InProgress() error { return h.raw.InProgress() }
-
-// Term stops redelivery of the message.
-func (h *Held) Term(reason string) error { return h.raw.TermWithReason(truncate(reason, 200)) }

@@ -21,7 +21,6 @@ var (
 // start with its id:
 //
 //	<job>.state                       record.Job
-//	<job>.taxonomy                    inline taxonomy document
 //	<job>.counts.<stage>.<replica>    Counts of one replica of a stage
 //	<job>.part.<seq>                  a written Parquet part (sink)
 //
@@ -170,19 +169,4 @@ func (j *Jobs) Watch(ctx context.Context) (<-chan record.Job, error) {
 		}
 	}()
 	return out, nil
-}
-
-// PutText stores a raw text value (an inline taxonomy).
-func (j *Jobs) PutText(ctx context.Context, key, text string) error {
-	_, err := j.kv.Put(ctx, key, []byte(text))
-	return err
-}
-
-// Text reads a raw text value.
-func (j *Jobs) Text(ctx context.Context, key string) (string, error) {
-	e, err := j.kv.Get(ctx, key)
-	if err != nil {
-		return "", err
-	}
-	return string(e.Value()), nil
 }

@@ -141,16 +141,6 @@ func Int(env Env, key string, def int) int {
 	return def
 }
 
-// Bool is env[key] as a boolean, or def.
-func Bool(env Env, key string, def bool) bool {
-	if v, ok := env(key); ok && v != "" {
-		if b, err := strconv.ParseBool(v); err == nil {
-			return b
-		}
-	}
-	return def
-}
-
 // SplitList splits a comma-separated list, dropping empty items.
 func SplitList(s string) []string {
 	var out []string
