@@ -2,7 +2,10 @@ module github.com/synthdesk/synthdesk/services/classifier
 
 go 1.26.0
 
-require github.com/synthdesk/synthdesk/pkg v0.0.0
+require (
+	github.com/rs/zerolog v1.35.1
+	github.com/synthdesk/synthdesk/pkg v0.0.0
+)
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
@@ -44,7 +47,6 @@ require (
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/rs/xid v1.6.0 // indirect
-	github.com/rs/zerolog v1.35.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/tinylib/msgp v1.6.4 // indirect
 	github.com/tmc/langchaingo v0.1.14 // indirect

@@ -3,30 +3,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/synthdesk/synthdesk/pkg/telemetry"
+	"github.com/synthdesk/synthdesk/pkg/service"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cfg, err := loadConfig(os.Args[1:], os.LookupEnv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "sink:", err)
-		os.Exit(2)
-	}
-	log, err := telemetry.NewLogger(os.Stdout, "sink", cfg.Common.LogLevel)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "sink:", err)
-		os.Exit(2)
-	}
-	if err := run(ctx, cfg, log); err != nil {
-		fmt.Fprintln(os.Stderr, "sink:", err)
-		os.Exit(1)
-	}
+	os.Exit(service.Main("sink", loadConfig, func(c config) string { return c.Common.LogLevel }, run))
 }

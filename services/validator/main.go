@@ -4,30 +4,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/synthdesk/synthdesk/pkg/telemetry"
+	"github.com/synthdesk/synthdesk/pkg/service"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	cfg, err := loadConfig(os.Args[1:], os.LookupEnv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "validator:", err)
-		os.Exit(2)
-	}
-	log, err := telemetry.NewLogger(os.Stdout, "validator", cfg.Common.LogLevel)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "validator:", err)
-		os.Exit(2)
-	}
-	if err := run(ctx, cfg, log); err != nil {
-		fmt.Fprintln(os.Stderr, "validator:", err)
-		os.Exit(1)
-	}
+	os.Exit(service.Main("validator", loadConfig, func(c config) string { return c.Common.LogLevel }, run))
 }

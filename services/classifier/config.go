@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/service"
+)
+
+type config struct {
+	Common service.Common
+}
+
+// loadConfig reads flags over environment defaults and validates them all.
+func loadConfig(args []string, env service.Env) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("classifier", flag.ContinueOnError)
+	c.Common.Bind(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Common.Finish()
+}
+
+func run(ctx context.Context, c config, log zerolog.Logger) error {
+	return service.Run(ctx, "classifier", c.Common, log, pipeline.Config{}, pipeline.RunClassifier)
+}
