@@ -8,9 +8,10 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus"
 )
 
-// backlog tracks how many records wait for the classifier, so the
-// generator does not run arbitrarily far ahead of the stages after it: a
-// backlog costs the bus memory and disk and buys no throughput.
+// backlog tracks how many batches (one per generator task) wait for the
+// classifier, so the generator does not run arbitrarily far ahead of the
+// stages after it: a backlog costs the bus memory and disk and buys no
+// throughput.
 type backlog struct {
 	conn  *bus.Conn
 	limit int64

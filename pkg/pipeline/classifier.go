@@ -21,29 +21,41 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
-		var c record.Conversation
-		if err := decode(m, &c); err != nil {
+		var b record.Batch
+		if err := decode(m, &b); err != nil {
 			return err
 		}
-		info, err := cache.get(ctx, c.JobID)
+		info, err := cache.get(ctx, b.JobID)
 		if err != nil {
 			return err
 		}
-		// Content checks run on the text as generated: noise could hide
-		// meta-talk or a placeholder from the gate's checks on the final text.
-		c.CleanFindings, _ = info.checker.Check(&c)
-		if classify.Label(info.engine, info.settings, &c) {
-			cnt.add(c.JobID, "noise_flips_"+info.settings.FlipPolicy, 1)
+		var labeled, noised, flips int64
+		for i := range b.Conversations {
+			c := &b.Conversations[i]
+			if c.GenerationError != "" {
+				continue // nothing to classify; the gate counts it
+			}
+			// Content checks run on the text as generated: noise could hide
+			// meta-talk or a placeholder from the gate's checks on the final text.
+			c.CleanFindings, _ = info.checker.Check(c)
+			if classify.Label(info.engine, info.settings, c) {
+				flips++
+			}
+			labeled++
+			if len(c.NoiseTags) > 0 {
+				noised++
+			}
 		}
-		out.Add(bus.SubjectValidate, c.ConversationID, mustJSON(&c))
-		cnt.add(c.JobID, "labeled", 1)
-		if len(c.NoiseTags) > 0 {
-			cnt.add(c.JobID, "noised", 1)
+		out.Add(bus.SubjectValidate, b.ID(), mustJSON(&b))
+		cnt.add(b.JobID, "labeled", labeled)
+		cnt.add(b.JobID, "noised", noised)
+		if flips > 0 {
+			cnt.add(b.JobID, "noise_flips_"+info.settings.FlipPolicy, flips)
 		}
 		return nil
 	}
 	return consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageClassifier, Stream: bus.StreamClassify, Durable: StageClassifier,
-		MaxAckPending: 64 * cfg.Concurrency,
+		MaxAckPending: 8 * cfg.Concurrency,
 	}, h)
 }

@@ -224,14 +224,18 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 		for msg := range msgs.Messages() {
 			n++
 			meta, _ := msg.Metadata()
-			var r record.Rejected
-			if json.Unmarshal(msg.Data(), &r) == nil && !seen[r.Conversation.ConversationID] {
+			var rs []record.Rejected
+			_ = json.Unmarshal(msg.Data(), &rs) // a message that does not decode is skipped
+			for _, r := range rs {
+				if seen[r.Conversation.ConversationID] {
+					continue
+				}
 				seen[r.Conversation.ConversationID] = true
 				batch = append(batch, r)
-			}
-			if len(batch) == s.cfg.BatchRows {
-				if err := write(); err != nil {
-					return nil, err
+				if len(batch) == s.cfg.BatchRows {
+					if err := write(); err != nil {
+						return nil, err
+					}
 				}
 			}
 			if meta != nil && meta.Sequence.Stream >= last.Sequence {

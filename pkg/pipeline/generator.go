@@ -33,7 +33,7 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		}
 	}()
 	gen := &generate.Generator{Retries: 2}
-	ahead := &backlog{conn: cfg.Conn, limit: maxBacklog}
+	ahead := &backlog{conn: cfg.Conn, limit: max(maxBacklog/int64(cfg.TaskSize), 16)}
 	go ahead.watch(ctx)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		var task record.Task
@@ -63,14 +63,17 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 			}
 			return err
 		}
+		// One message carries the task's conversations; those the backend
+		// could not produce travel with them, marked, and the gate counts
+		// them.
 		for i := range convs {
-			c := &convs[i]
-			subject := bus.SubjectClassify
-			if c.GenerationError != "" {
-				subject = bus.SubjectValidate // nothing to classify; the gate counts it
+			if convs[i].GenerationError != "" {
 				cnt.add(task.JobID, "generation_failed", 1)
 			}
-			out.Add(subject, c.ConversationID, mustJSON(c))
+		}
+		if len(convs) > 0 {
+			b := record.Batch{JobID: task.JobID, Conversations: convs}
+			out.Add(bus.SubjectClassify, b.ID(), mustJSON(&b))
 		}
 		cnt.add(task.JobID, "generated", int64(len(convs)))
 		return nil
@@ -81,8 +84,9 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	}, h)
 }
 
-// maxBacklog is how many generated records may wait for the classifier
-// before the generator pauses.
+// maxBacklog is about how many generated records may wait for the
+// classifier before the generator pauses; the bus counts messages, each
+// the records of one task.
 const maxBacklog = 20000
 
 func countUsage(cnt *counters, job string, u llm.Usage) {

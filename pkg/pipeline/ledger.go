@@ -89,18 +89,46 @@ func (ls *ledgers) get(ctx context.Context, job *record.Job) (*jobLedger, error)
 	return jl, nil
 }
 
-// submit queues c for a decision and returns at once; done is called
-// with the decision once it is stored: the one already in the ledger for a
-// redelivered record, or a new one appended (with the seal when it
-// resolves the last slot). Handlers do not wait for the ledger, so a
-// group holds as many records as are in flight.
-func (jl *jobLedger) submit(ctx context.Context, c *record.Conversation, reasons []string, done func(admission.Entry, error)) {
-	p := &pendingDecision{c: c, reasons: reasons, done: done}
-	if len(reasons) == 0 {
-		p.fp = quality.NewFingerprint(c.CustomerText())
+// submit queues the records of a batch for decisions, together so that
+// their accepted indexes are contiguous, and returns at once. done is
+// called once with the decision of every record, in order, once all are
+// stored: the one already in the ledger for a redelivered record, or a new
+// one appended (with the seal when it resolves the last slot); or with the
+// first error. Handlers do not wait for the ledger, so a group holds as many
+// records as are in flight.
+func (jl *jobLedger) submit(ctx context.Context, convs []record.Conversation, reasons [][]string, done func([]admission.Entry, error)) {
+	if len(convs) == 0 {
+		done(nil, nil)
+		return
+	}
+	results := make([]admission.Entry, len(convs))
+	var (
+		left  atomic.Int64
+		first atomic.Pointer[error]
+	)
+	left.Store(int64(len(convs)))
+	ps := make([]*pendingDecision, len(convs))
+	for i := range convs {
+		p := &pendingDecision{c: &convs[i], reasons: reasons[i], done: func(e admission.Entry, err error) {
+			if err != nil {
+				first.CompareAndSwap(nil, &err)
+			}
+			results[i] = e
+			if left.Add(-1) == 0 {
+				if errp := first.Load(); errp != nil {
+					done(nil, *errp)
+					return
+				}
+				done(results, nil)
+			}
+		}}
+		if len(reasons[i]) == 0 {
+			p.fp = quality.NewFingerprint(convs[i].CustomerText())
+		}
+		ps[i] = p
 	}
 	jl.qmu.Lock()
-	jl.queue = append(jl.queue, p)
+	jl.queue = append(jl.queue, ps...)
 	start := !jl.flushing
 	jl.flushing = true
 	jl.qmu.Unlock()
@@ -109,16 +137,16 @@ func (jl *jobLedger) submit(ctx context.Context, c *record.Conversation, reasons
 	}
 }
 
-// decide is submit that waits for the decision.
-func (jl *jobLedger) decide(ctx context.Context, c *record.Conversation, reasons []string) (admission.Entry, error) {
+// decide is submit that waits for the decisions.
+func (jl *jobLedger) decide(ctx context.Context, convs []record.Conversation, reasons [][]string) ([]admission.Entry, error) {
 	type decision struct {
-		e   admission.Entry
+		es  []admission.Entry
 		err error
 	}
 	ch := make(chan decision, 1)
-	jl.submit(ctx, c, reasons, func(e admission.Entry, err error) { ch <- decision{e, err} })
+	jl.submit(ctx, convs, reasons, func(es []admission.Entry, err error) { ch <- decision{es, err} })
 	d := <-ch
-	return d.e, d.err
+	return d.es, d.err
 }
 
 // flushQueue commits queued decisions until the queue is empty.

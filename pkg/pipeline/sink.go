@@ -112,14 +112,17 @@ func RunSink(ctx context.Context, cfg Config) error {
 	return first
 }
 
-// handle holds an accepted record in its part's batch; the batch is
-// flushed when complete.
+// handle holds a message of accepted records (all of one part, in index
+// order) in its part's batch; the batch is flushed when complete.
 func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
-	var a record.Accepted
-	if err := decode(m, &a); err != nil {
+	var recs []record.Accepted
+	if err := decode(m, &recs); err != nil {
 		return err
 	}
-	info, err := s.cache.get(ctx, a.Conversation.JobID)
+	if len(recs) == 0 {
+		return nil
+	}
+	info, err := s.cache.get(ctx, recs[0].Conversation.JobID)
 	if err != nil {
 		return err
 	}
@@ -131,13 +134,18 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 			Msg("job parts are larger than this sink can hold: run generator and sink with the same SYNTHDESK_BATCH_ROWS")
 		return fmt.Errorf("job %s: parts of %d rows exceed this sink's %d", info.job.ID, info.job.BatchRows, s.cfg.BatchRows)
 	}
-	key := batchKey{job: a.Conversation.JobID, seq: a.Index / int64(info.job.BatchRows)}
+	key := batchKey{job: info.job.ID, seq: recs[0].Index / int64(info.job.BatchRows)}
+	for _, a := range recs[1:] {
+		if a.Conversation.JobID != key.job || a.Index/int64(info.job.BatchRows) != key.seq {
+			return bus.Permanent(fmt.Errorf("message mixes parts: index %d of job %s with part %d of job %s", a.Index, a.Conversation.JobID, key.seq, key.job))
+		}
+	}
 	written, err := s.isWritten(ctx, key)
 	if err != nil {
 		return err
 	}
 	if written {
-		return nil // a redelivery of a record whose part is already stored
+		return nil // a redelivery of records whose part is already stored
 	}
 	s.mu.Lock()
 	b := s.batches[key]
@@ -145,7 +153,9 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 		b = &openBatch{recs: map[int64]record.Conversation{}, lastAlive: time.Now()}
 		s.batches[key] = b
 	}
-	b.recs[a.Index] = a.Conversation
+	for _, a := range recs {
+		b.recs[a.Index] = a.Conversation
+	}
 	b.held = append(b.held, m.Hold())
 	ready := s.readyLocked(key, b)
 	s.mu.Unlock()
@@ -366,12 +376,13 @@ func (s *sink) tick(ctx context.Context) {
 // when the sink holds MaxAckPending of its messages, and if those belong to
 // several unfinished parts (messages arrived out of order, or came back
 // after a redelivery), none may ever complete. When a partition is near
-// its limit with nothing to flush, the open part with the highest number
-// gives its messages back (they are redelivered later) so the lower parts
-// can fill.
+// its message limit, or holds two parts' worth of rows, with nothing to
+// flush, the open part with the highest number gives its messages back
+// (they are redelivered later) so the lower parts can fill.
 func (s *sink) relieveLocked() {
-	limit := s.pendingLimit() - s.cfg.BatchRows/2
-	held := map[int]int{}
+	msgLimit := s.pendingLimit() - s.cfg.BatchRows/2
+	rowLimit := 2 * s.cfg.BatchRows
+	held, rows := map[int]int{}, map[int]int{}
 	last := map[int]batchKey{}
 	for key, b := range s.batches {
 		job, ok := s.cache.state(key.job)
@@ -380,12 +391,13 @@ func (s *sink) relieveLocked() {
 		}
 		p := int(key.seq % int64(job.Partitions))
 		held[p] += len(b.held)
+		rows[p] += len(b.recs)
 		if prev, ok := last[p]; !ok || key.seq > prev.seq {
 			last[p] = key
 		}
 	}
 	for p, n := range held {
-		if n < limit {
+		if n < msgLimit && rows[p] < rowLimit {
 			continue
 		}
 		key := last[p]
@@ -394,12 +406,13 @@ func (s *sink) relieveLocked() {
 			_ = h.Nak(time.Second)
 		}
 		delete(s.batches, key)
-		s.cfg.Log.Warn().Str("job", key.job).Int64("part", key.seq).Int("partition", p).Int("held", n).
+		s.cfg.Log.Warn().Str("job", key.job).Int64("part", key.seq).Int("partition", p).Int("held", n).Int("rows", rows[p]).
 			Msg("partition at its pending limit with no part complete: handing back the highest part's records")
 	}
 }
 
-// pendingLimit is the MaxAckPending of a partition consumer.
+// pendingLimit is the MaxAckPending of a partition consumer: two parts
+// and some, even if every message carried a single record.
 func (s *sink) pendingLimit() int { return 2*s.cfg.BatchRows + 1024 }
 
 func outputOf(job *record.Job, cfg *Config) string {

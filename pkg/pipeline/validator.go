@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -52,7 +53,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	}()
 	err = consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageValidator, Stream: bus.StreamValidate, Durable: StageValidator,
-		MaxAckPending: 64 * cfg.Concurrency,
+		MaxAckPending: 16 * cfg.Concurrency,
 		// Records are settled after the ledger's group commit, outside the
 		// handler: a delivery limit would drop a record silently instead of
 		// dead-lettering it, so failed settlements are retried without end.
@@ -64,45 +65,50 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	return err
 }
 
-func (g *gate) handle(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
-	var c record.Conversation
-	if err := decode(m, &c); err != nil {
+func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
+	var b record.Batch
+	if err := decode(m, &b); err != nil {
 		return err
 	}
-	info, err := g.cache.get(ctx, c.JobID)
+	info, err := g.cache.get(ctx, b.JobID)
 	if err != nil {
 		return err
 	}
-	reasons, detail := g.check(info, &c)
-	if len(reasons) == 0 && g.cfg.Judge != nil {
-		score, err := g.cfg.Judge.Score(ctx, &c)
-		if err != nil {
-			return err // the judge is unreachable or confused: retry later
-		}
-		c.QualityScore = score
-		if min := info.job.Request.Quality.MinScore; score < min {
-			reasons, detail = []string{ReasonLowScore}, fmt.Sprintf("judge %s scored %.1f, under %.1f", g.cfg.Judge.Name(), score, min)
+	reasons := make([][]string, len(b.Conversations))
+	details := make([]string, len(b.Conversations))
+	for i := range b.Conversations {
+		c := &b.Conversations[i]
+		reasons[i], details[i] = g.check(info, c)
+		if len(reasons[i]) == 0 && g.cfg.Judge != nil {
+			score, err := g.cfg.Judge.Score(ctx, c)
+			if err != nil {
+				return err // the judge is unreachable or confused: retry later
+			}
+			c.QualityScore = score
+			if min := info.job.Request.Quality.MinScore; score < min {
+				reasons[i], details[i] = []string{ReasonLowScore}, fmt.Sprintf("judge %s scored %.1f, under %.1f", g.cfg.Judge.Name(), score, min)
+			}
 		}
 	}
 	jl, err := g.ledgers.get(ctx, &info.job)
 	if err != nil {
 		return err
 	}
-	// The decision comes back from the ledger's group commit; the message
-	// is acked once what follows from it is stored, and naked if anything
-	// fails, so the handler can take the next record meanwhile.
+	// The decisions come back from the ledger's group commit; the message
+	// is acked once what follows from them is stored, and naked if anything
+	// fails, so the handler can take the next batch meanwhile.
 	held := m.Hold()
-	jl.submit(ctx, &c, reasons, func(e admission.Entry, err error) {
+	jl.submit(ctx, b.Conversations, reasons, func(es []admission.Entry, err error) {
 		go func() {
 			var out bus.Outbox
 			if err == nil {
-				err = g.follow(ctx, jl, info, &c, e, detail, &out)
+				err = g.follow(ctx, jl, info, b.Conversations, es, details, &out)
 			}
 			if err == nil {
 				err = g.cfg.Conn.PublishAll(ctx, &out)
 			}
 			if err != nil {
-				g.cfg.Log.Warn().Err(err).Str("id", c.ConversationID).Msg("decision not completed; the record will be redelivered")
+				g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
 				_ = held.Nak(time.Second)
 				return
 			}
@@ -126,49 +132,64 @@ func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
 	return append(reasons, admission.LabelGate(c, &info.job.Request, info.tax)...), detail
 }
 
-// admit takes the ledger decision for c and queues what follows from it.
-func (g *gate) admit(ctx context.Context, info *jobInfo, c *record.Conversation, reasons []string, detail string, out *bus.Outbox) error {
-	jl, err := g.ledgers.get(ctx, &info.job)
-	if err != nil {
-		return err
-	}
-	e, err := jl.decide(ctx, c, reasons)
-	if err != nil {
-		return err
-	}
-	return g.follow(ctx, jl, info, c, e, detail, out)
-}
-
-// follow queues what a decision implies: the accepted record for the sink,
-// or the rejected record and the slot's regeneration.
-func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, c *record.Conversation, e admission.Entry, detail string, out *bus.Outbox) error {
-	if err := jl.storeSeal(ctx, g.jobs, c.JobID); err != nil {
-		return err
-	}
+// follow queues what the decisions of a batch imply: the accepted records
+// for the sink, one message per Parquet part they fall in; the rejected
+// records in one message; and one task regenerating the rejected slots.
+// A redelivered batch gets the same decisions, hence the same messages
+// under the same ids.
+func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs []record.Conversation, es []admission.Entry, details []string, out *bus.Outbox) error {
 	job := &info.job
-	switch e.Kind {
-	case admission.KindAccept:
-		a := record.Accepted{Index: e.Index, Conversation: *c}
-		out.Add(bus.AcceptedSubject(partitionOf(job, e.Index)), c.ConversationID, mustJSON(&a))
-		g.cnt.add(c.JobID, "accepted", 1)
-	case admission.KindReject, admission.KindAbandon:
-		if detail == "" {
-			detail = fmt.Sprint(e.Reasons)
+	if err := jl.storeSeal(ctx, g.jobs, job.ID); err != nil {
+		return err
+	}
+	var (
+		accepted []record.Accepted
+		rejected []record.Rejected
+		regen    = record.Task{JobID: job.ID, Regen: true}
+		regenID  string
+	)
+	for i, e := range es {
+		c := &convs[i]
+		switch e.Kind {
+		case admission.KindAccept:
+			accepted = append(accepted, record.Accepted{Index: e.Index, Conversation: *c})
+		case admission.KindReject, admission.KindAbandon:
+			detail := details[i]
+			if detail == "" {
+				detail = fmt.Sprint(e.Reasons)
+			}
+			rejected = append(rejected, record.Rejected{Reasons: e.Reasons, Detail: detail, Conversation: *c})
+			for _, r := range e.Reasons {
+				g.cnt.add(job.ID, "rejected_"+r, 1)
+				g.met.Rejections.WithLabelValues(r).Inc()
+			}
+			if e.Kind == admission.KindAbandon {
+				g.cnt.add(job.ID, "abandoned", 1)
+				break
+			}
+			if regenID == "" {
+				regenID = "regen-" + c.ConversationID
+			}
+			regen.Slots = append(regen.Slots, record.Slot{Index: c.Slot, Intent: e.Target, Split: c.Split, Attempt: c.Attempt + 1})
+			g.cnt.add(job.ID, "regenerated", 1)
 		}
-		out.Add(bus.RejectedSubject(c.JobID), c.ConversationID, mustJSON(&record.Rejected{Reasons: e.Reasons, Detail: detail, Conversation: *c}))
-		for _, r := range e.Reasons {
-			g.cnt.add(c.JobID, "rejected_"+r, 1)
-			g.met.Rejections.WithLabelValues(r).Inc()
+	}
+	slices.SortFunc(accepted, func(a, b record.Accepted) int { return cmp.Compare(a.Index, b.Index) })
+	for len(accepted) > 0 {
+		part := accepted[0].Index / int64(job.BatchRows)
+		n := 1
+		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
+			n++
 		}
-		if e.Kind == admission.KindAbandon {
-			g.cnt.add(c.JobID, "abandoned", 1)
-			break
-		}
-		task := record.Task{JobID: c.JobID, Regen: true, Slots: []record.Slot{{
-			Index: c.Slot, Intent: e.Target, Split: c.Split, Attempt: c.Attempt + 1,
-		}}}
-		out.Add(bus.SubjectGenerate, "regen-"+c.ConversationID, mustJSON(&task))
-		g.cnt.add(c.JobID, "regenerated", 1)
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), accepted[0].Conversation.ConversationID, mustJSON(accepted[:n]))
+		g.cnt.add(job.ID, "accepted", int64(n))
+		accepted = accepted[n:]
+	}
+	if len(rejected) > 0 {
+		out.Add(bus.RejectedSubject(job.ID), rejected[0].Conversation.ConversationID, mustJSON(rejected))
+	}
+	if len(regen.Slots) > 0 {
+		out.Add(bus.SubjectGenerate, regenID, mustJSON(&regen))
 	}
 	return nil
 }
@@ -199,31 +220,41 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 			})
 		}
 	case StageClassifier:
-		var c record.Conversation
-		if err := decode(m, &c); err != nil {
+		var b record.Batch
+		if err := decode(m, &b); err != nil {
 			return nil
 		}
-		convs = append(convs, c)
+		convs = b.Conversations
 	default:
 		return nil
 	}
-	for i := range convs {
-		c := &convs[i]
-		info, err := g.cache.get(ctx, c.JobID)
-		if err != nil {
-			if bus.IsPermanent(err) {
-				return nil
-			}
-			return err
-		}
-		if c.Seed == 0 {
-			c.Seed = info.job.Seed
-		}
-		if err := g.admit(ctx, info, c, []string{ReasonDeadLetter}, stage+": "+reason, out); err != nil {
-			return err
-		}
+	if len(convs) == 0 {
+		return nil
 	}
-	return nil
+	info, err := g.cache.get(ctx, convs[0].JobID)
+	if err != nil {
+		if bus.IsPermanent(err) {
+			return nil
+		}
+		return err
+	}
+	reasons := make([][]string, len(convs))
+	details := make([]string, len(convs))
+	for i := range convs {
+		if convs[i].Seed == 0 {
+			convs[i].Seed = info.job.Seed
+		}
+		reasons[i], details[i] = []string{ReasonDeadLetter}, stage+": "+reason
+	}
+	jl, err := g.ledgers.get(ctx, &info.job)
+	if err != nil {
+		return err
+	}
+	es, err := jl.decide(ctx, convs, reasons)
+	if err != nil {
+		return err
+	}
+	return g.follow(ctx, jl, info, convs, es, details, out)
 }
 
 // mergeReasons joins two reason lists without repeats, first ones first.
