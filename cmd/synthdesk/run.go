@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
@@ -44,6 +47,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	memLimit := fs.Int64("mem-limit-mib", 0, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,6 +79,17 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		defer pprof.StopCPUProfile()
 	}
 
+	if *pprofAddr != "" {
+		ln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("--pprof: %w", err)
+		}
+		defer ln.Close()
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", httppprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+		go func() { _ = http.Serve(ln, mux) }()
+	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit > 0 {
 		debug.SetMemoryLimit(*memLimit << 20)
 	}
@@ -114,7 +129,10 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return err
 	}
 	defer conn.Close()
-	if err := conn.Ensure(ctx, bus.Topology{Replicas: 1}); err != nil {
+	// The server lives and dies with this process: records passing
+	// through are kept in memory (see bus.Topology).
+	topology := bus.Topology{Replicas: 1, PassThroughInMemory: true}
+	if err := conn.Ensure(ctx, topology); err != nil {
 		return err
 	}
 	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.LLM, cfg.S3, cfg.Output = conn, log, tax, llms, s3, req.Output
@@ -127,7 +145,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		if err != nil {
 			return nil, err
 		}
-		return c, c.Ensure(ctx, bus.Topology{Replicas: 1})
+		return c, c.Ensure(ctx, topology)
 	}
 	err = runJob(ctx, cfg, connect, req, stdout, stderr)
 	if *memProfile != "" {

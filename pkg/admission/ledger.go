@@ -57,9 +57,9 @@ type Ledger struct {
 	// targets counts unresolved slots aiming at each intent.
 	targets map[string]int
 	samples int64
-	// outcome maps a slot attempt to its accepted index, or to
-	// outcomeRejected / outcomeAbandoned.
-	outcome   map[uint64]int64
+	// admitted holds the accepted attempt and index of each slot;
+	// rejected the reject and abandon entries by slot attempt (few).
+	admitted  slotTable
 	rejected  map[uint64]Entry
 	dups      *quality.Index
 	next      int64
@@ -71,16 +71,11 @@ type Ledger struct {
 	seal    Entry
 }
 
-const (
-	outcomeRejected  = -1
-	outcomeAbandoned = -2
-)
-
 // New returns the empty ledger of a job.
 func New(cfg Config) *Ledger {
 	l := &Ledger{
 		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
-		outcome: map[uint64]int64{}, rejected: map[uint64]Entry{}, dups: quality.NewIndex(cfg.NearDuplicate),
+		rejected: map[uint64]Entry{}, dups: quality.NewIndex(cfg.NearDuplicate),
 		reasons: map[string]int64{},
 	}
 	for _, q := range cfg.Quotas {
@@ -89,6 +84,10 @@ func New(cfg Config) *Ledger {
 		l.targets[q.Intent] = q.Count
 		l.samples += int64(q.Count)
 	}
+	// Slots are numbered from 0 to samples-1 and at most samples records
+	// are admitted: sizing the state once spares the copies of growth.
+	l.admitted.dense = make([]uint64, l.samples)
+	l.dups.Reserve(int(l.samples))
 	return l
 }
 
@@ -97,15 +96,13 @@ func slotKey(slot int64, attempt int32) uint64 { return uint64(slot)<<16 | uint6
 // Previous returns the decision already taken for a record, if any: a
 // redelivered record must get the same answer.
 func (l *Ledger) Previous(c *record.Conversation) (Entry, bool) {
-	k := slotKey(c.Slot, c.Attempt)
-	o, ok := l.outcome[k]
-	if !ok {
-		return Entry{}, false
+	if e, ok := l.rejected[slotKey(c.Slot, c.Attempt)]; ok {
+		return e, true
 	}
-	if o >= 0 {
-		return Entry{Kind: KindAccept, ID: c.ConversationID, Slot: c.Slot, Attempt: c.Attempt, Intent: c.Intent, Index: o}, true
+	if index, ok := l.admitted.get(c.Slot, c.Attempt); ok {
+		return Entry{Kind: KindAccept, ID: c.ConversationID, Slot: c.Slot, Attempt: c.Attempt, Intent: c.Intent, Index: index}, true
 	}
-	return l.rejected[k], true
+	return Entry{}, false
 }
 
 // Decide returns the decision for a record that passed or failed the
@@ -156,23 +153,21 @@ func (l *Ledger) Apply(e Entry) {
 	k := slotKey(e.Slot, e.Attempt)
 	switch e.Kind {
 	case KindAccept:
-		l.outcome[k] = e.Index
+		l.admitted.set(e.Slot, e.Attempt, e.Index)
 		l.accepted[e.Intent]++
 		l.targets[e.Requested]--
 		l.next = e.Index + 1
 		if e.FP != nil {
-			l.dups.Add(e.ID, *e.FP)
+			l.dups.Add("", *e.FP) // decisions need not name the earlier record: no ids kept
 		}
 	case KindReject:
 		l.countReasons(e.Reasons)
-		l.outcome[k] = outcomeRejected
 		l.rejected[k] = e
 		l.regens++
 		l.targets[e.Requested]--
 		l.targets[e.Target]++
 	case KindAbandon:
 		l.countReasons(e.Reasons)
-		l.outcome[k] = outcomeAbandoned
 		l.rejected[k] = e
 		l.abandoned++
 		l.targets[e.Requested]--
@@ -213,4 +208,35 @@ func (l *Ledger) countReasons(rs []string) {
 	for _, r := range rs {
 		l.reasons[r]++
 	}
+}
+
+// slotTable maps a slot to the attempt admitted for it and its index: 8
+// bytes per slot of the job, and a map for what does not fit (a slot
+// outside the job's range, an attempt past 65534, an index past 2^48).
+type slotTable struct {
+	dense []uint64 // (attempt+1)<<48 | index; 0: none
+	other map[uint64]int64
+}
+
+const slotIndexBits = 48
+
+func (t *slotTable) set(slot int64, attempt int32, index int64) {
+	if slot >= 0 && slot < int64(len(t.dense)) && attempt >= 0 && attempt < 1<<16-1 && index >= 0 && index < 1<<slotIndexBits {
+		t.dense[slot] = uint64(attempt+1)<<slotIndexBits | uint64(index)
+		return
+	}
+	if t.other == nil {
+		t.other = map[uint64]int64{}
+	}
+	t.other[slotKey(slot, attempt)] = index
+}
+
+func (t *slotTable) get(slot int64, attempt int32) (int64, bool) {
+	if slot >= 0 && slot < int64(len(t.dense)) {
+		if v := t.dense[slot]; v != 0 && int32(v>>slotIndexBits)-1 == attempt {
+			return int64(v & (1<<slotIndexBits - 1)), true
+		}
+	}
+	index, ok := t.other[slotKey(slot, attempt)]
+	return index, ok
 }

@@ -149,3 +149,42 @@ func randomText(rng *rand.Rand) string {
 	}
 	return out
 }
+
+// TestPreviousAcrossAttempts checks what a redelivered record is told:
+// its own decision for every attempt of a slot, nothing for an attempt not
+// decided yet, also for slots outside the job's range (kept aside).
+func TestPreviousAcrossAttempts(t *testing.T) {
+	l := New(Config{Quotas: []record.Quota{{Intent: "a", Count: 2}}, RetryBudget: 10, NearDuplicate: 1})
+	rec := func(slot int64, attempt int32, text string) *record.Conversation {
+		return &record.Conversation{ConversationID: record.ConversationID("j", slot, attempt), Slot: slot, Attempt: attempt,
+			RequestedIntent: "a", Intent: "a", Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}}
+	}
+	decide := func(c *record.Conversation, reasons []string) Entry {
+		e := l.Decide(c, reasons, quality.NewFingerprint(c.CustomerText()))
+		l.Apply(e)
+		return e
+	}
+	rejected := decide(rec(1, 0, "first try"), []string{quality.ReasonPlaceholder})
+	accepted := decide(rec(1, 1, "second try at the same slot"), nil)
+	outside := decide(rec(7, 0, "a slot the plan never made"), nil)
+	for _, tc := range []struct {
+		c    *record.Conversation
+		want Entry
+		ok   bool
+	}{
+		{rec(1, 0, ""), rejected, true},
+		{rec(1, 1, ""), accepted, true},
+		{rec(1, 2, ""), Entry{}, false},
+		{rec(0, 0, ""), Entry{}, false},
+		{rec(7, 0, ""), outside, true},
+		{rec(-1, 0, ""), Entry{}, false},
+	} {
+		got, ok := l.Previous(tc.c)
+		if ok != tc.ok || got.Kind != tc.want.Kind || got.Index != tc.want.Index {
+			t.Errorf("Previous(slot %d attempt %d) = %+v %v, want %+v %v", tc.c.Slot, tc.c.Attempt, got, ok, tc.want, tc.ok)
+		}
+	}
+	if rejected.Kind != KindReject || accepted.Kind != KindAccept || outside.Kind != KindAccept || outside.Index != 1 {
+		t.Fatalf("decisions: %+v %+v %+v", rejected, accepted, outside)
+	}
+}

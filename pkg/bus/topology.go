@@ -77,6 +77,13 @@ type Topology struct {
 	Replicas int
 	// Memory keeps streams in memory instead of files (tests only).
 	Memory bool
+	// PassThroughInMemory keeps the streams records only pass through
+	// (classify, validate, accepted) in memory. For a server that lives
+	// and dies with the process, as the embedded one does: files would
+	// outlive nothing, and the file store caches every recently written
+	// block, several times the records actually waiting. The producers'
+	// backpressure bounds what these streams hold.
+	PassThroughInMemory bool
 	// DuplicateWindow is how long Nats-Msg-Id de-duplication remembers ids.
 	DuplicateWindow time.Duration
 }
@@ -100,6 +107,13 @@ func (t Topology) streams() []jetstream.StreamConfig {
 			Storage: storage, Replicas: replicas, Duplicates: dup,
 		}
 	}
+	passThrough := func(name, subject string) jetstream.StreamConfig {
+		cfg := work(name, subject)
+		if t.PassThroughInMemory {
+			cfg.Storage = jetstream.MemoryStorage
+		}
+		return cfg
+	}
 	kept := func(name, subject string, age time.Duration) jetstream.StreamConfig {
 		return jetstream.StreamConfig{
 			Name: name, Subjects: []string{subject}, Retention: jetstream.LimitsPolicy,
@@ -108,9 +122,9 @@ func (t Topology) streams() []jetstream.StreamConfig {
 	}
 	return []jetstream.StreamConfig{
 		work(StreamGenerate, SubjectGenerate),
-		work(StreamClassify, SubjectClassify),
-		work(StreamValidate, SubjectValidate),
-		work(StreamAccepted, SubjectAccepted+".>"),
+		passThrough(StreamClassify, SubjectClassify),
+		passThrough(StreamValidate, SubjectValidate),
+		passThrough(StreamAccepted, SubjectAccepted+".>"),
 		kept(StreamRejected, SubjectRejected+".>", 7*24*time.Hour),
 		kept(StreamDead, SubjectDead+".>", 14*24*time.Hour),
 		kept(StreamLedger, SubjectLedger+".>", 7*24*time.Hour),

@@ -8,10 +8,13 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus"
 )
 
-// backlog tracks how many batches (one per generator task) wait for the
-// classifier, so the generator does not run arbitrarily far ahead of the
-// stages after it: a backlog costs the bus memory and disk and buys no
-// throughput.
+// backlog tracks how many messages wait downstream of the generator: for
+// the classifier and the validator (each a batch of one task's records),
+// and accepted records not yet delivered to the sink. The generator pauses
+// while it is over the limit, so it does not run arbitrarily far ahead of
+// the stages after it: a backlog costs the bus memory and disk and buys no
+// throughput. Records the sink holds while a part fills are bounded by its
+// consumers' MaxAckPending instead.
 type backlog struct {
 	conn  *bus.Conn
 	limit int64
@@ -23,17 +26,36 @@ func (b *backlog) watch(ctx context.Context) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	for {
-		if cons, err := b.conn.JS.Consumer(ctx, bus.StreamClassify, StageClassifier); err == nil {
-			if info, err := cons.Info(ctx); err == nil {
-				b.n.Store(int64(info.NumPending) + int64(info.NumAckPending))
-			}
-		}
+		b.n.Store(b.read(ctx))
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+func (b *backlog) read(ctx context.Context) int64 {
+	var n int64
+	for _, c := range []struct{ stream, durable string }{
+		{bus.StreamClassify, StageClassifier},
+		{bus.StreamValidate, StageValidator},
+	} {
+		if cons, err := b.conn.JS.Consumer(ctx, c.stream, c.durable); err == nil {
+			if info, err := cons.Info(ctx); err == nil {
+				n += int64(info.NumPending) + int64(info.NumAckPending)
+			}
+		}
+	}
+	// Accepted records count until delivered to the sink: its partition
+	// consumers hold a part's messages until the part is written.
+	if stream, err := b.conn.JS.Stream(ctx, bus.StreamAccepted); err == nil {
+		infos := stream.ListConsumers(ctx)
+		for info := range infos.Info() {
+			n += int64(info.NumPending)
+		}
+	}
+	return n
 }
 
 // wait returns once the backlog is under the limit, or after a minute

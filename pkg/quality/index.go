@@ -95,7 +95,33 @@ func bandsFor(t float64) (rows, bands int) {
 }
 
 // Len returns the number of fingerprints added.
-func (ix *Index) Len() int { return len(ix.ids.ends) }
+func (ix *Index) Len() int { return ix.ids.len() }
+
+// Reserve sizes an empty index for n entries at once, sparing the copies
+// and the unused capacity of growing by doubling; it does nothing on an
+// index that holds entries.
+func (ix *Index) Reserve(n int) {
+	if ix.Len() > 0 || n <= 0 {
+		return
+	}
+	ix.exact.hashes = make([]uint64, 0, n)
+	ix.exact.slots = make([]int32, max(64, nextPow2((n*4+2)/3+1)))
+	if ix.bands == 0 {
+		return
+	}
+	ix.planes = make([]uint64, 0, n*entryWords)
+	ix.next = make([]uint32, 0, n*ix.bands)
+	ix.chainSlots = max(64, nextPow2((n+linksPerSlot-1)/linksPerSlot))
+	ix.heads = make([]uint32, ix.chainSlots*ix.bands)
+}
+
+func nextPow2(n int) int {
+	p := 1
+	for p < n {
+		p <<= 1
+	}
+	return p
+}
 
 // Match returns the id of an earlier record fp duplicates and the reason:
 // ReasonDuplicate when the normalized texts are equal, ReasonNearDuplicate
@@ -273,16 +299,31 @@ func (t *exactTable) place(e int) {
 }
 
 // idTable stores ids as their common prefix and each id's remainder in
-// one arena: 4 bytes per id plus the remainder.
+// one arena: 4 bytes per id plus the remainder. Ids added empty while no
+// id was given cost nothing (the admission ledger does not name
+// duplicates).
 type idTable struct {
+	empty  int // leading entries with an empty id, while ends is empty
 	prefix string
 	arena  []byte
 	ends   []uint32 // ends[e]: end of entry e's remainder in arena
 }
 
+func (t *idTable) len() int { return t.empty + len(t.ends) }
+
 func (t *idTable) add(id string) {
 	if len(t.ends) == 0 {
+		if id == "" {
+			t.empty++
+			return
+		}
 		t.prefix = id
+		if t.empty > 0 {
+			// The empty ids so far keep empty remainders under no prefix.
+			t.prefix = ""
+			t.ends = make([]uint32, t.empty, t.empty+1)
+			t.empty = 0
+		}
 	} else if !strings.HasPrefix(id, t.prefix) {
 		t.shorten(id)
 	}
@@ -310,6 +351,9 @@ func (t *idTable) shorten(id string) {
 }
 
 func (t *idTable) get(e int) string {
+	if len(t.ends) == 0 {
+		return ""
+	}
 	start := uint32(0)
 	if e > 0 {
 		start = t.ends[e-1]

@@ -144,3 +144,49 @@ func TestSimilarityEstimate(t *testing.T) {
 		t.Fatalf("mean estimate error %.4f, want within 0.01", bias)
 	}
 }
+
+// TestReserveAnswersAlike fills a reserved and a growing index with the
+// same fingerprints: every Match must agree, and so must ids, including
+// empty ids followed by named ones.
+func TestReserveAnswersAlike(t *testing.T) {
+	gen := newPatterned(5)
+	grown, reserved := NewIndex(0.85), NewIndex(0.85)
+	reserved.Reserve(3000)
+	dups := 0
+	for i := range 3000 {
+		text := gen.text()
+		if i%7 == 0 && i > 0 {
+			text = gen.mutate(text, 0.9)
+		}
+		fp := NewFingerprint(text)
+		id1, why1, ok1 := grown.Match(fp)
+		id2, why2, ok2 := reserved.Match(fp)
+		if id1 != id2 || why1 != why2 || ok1 != ok2 {
+			t.Fatalf("entry %d: grown says %q %q %v, reserved %q %q %v", i, id1, why1, ok1, id2, why2, ok2)
+		}
+		if ok1 {
+			dups++
+		}
+		id := ""
+		if i >= 1500 {
+			id = fmt.Sprint("r", i)
+		}
+		grown.Add(id, fp)
+		reserved.Add(id, fp)
+	}
+	if dups == 0 {
+		t.Error("no duplicate was found: the comparison says nothing about matches")
+	}
+	if grown.Len() != 3000 || reserved.Len() != 3000 {
+		t.Fatalf("lengths %d and %d, want 3000", grown.Len(), reserved.Len())
+	}
+	for _, e := range []int{0, 1499, 1500, 2999} {
+		want := ""
+		if e >= 1500 {
+			want = fmt.Sprint("r", e)
+		}
+		if got := reserved.id(e); got != want {
+			t.Errorf("id(%d) = %q, want %q", e, got, want)
+		}
+	}
+}
