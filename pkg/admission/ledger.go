@@ -84,10 +84,8 @@ func New(cfg Config) *Ledger {
 		l.targets[q.Intent] = q.Count
 		l.samples += int64(q.Count)
 	}
-	// Slots are numbered from 0 to samples-1 and at most samples records
-	// are admitted: sizing the state once spares the copies of growth.
+	// Slots are numbered from 0 to samples-1.
 	l.admitted.dense = make([]uint64, l.samples)
-	l.dups.Reserve(int(l.samples))
 	return l
 }
 

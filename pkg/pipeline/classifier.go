@@ -21,7 +21,8 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
-		var b record.Batch
+		// Sized for a whole task: the decoder fills it without regrowing.
+		b := record.Batch{Conversations: make([]record.Conversation, 0, cfg.TaskSize)}
 		if err := decode(m, &b); err != nil {
 			return err
 		}

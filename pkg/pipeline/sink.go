@@ -33,7 +33,7 @@ import (
 
 // rowGroupBytes bounds the encoder's buffered rows: the xitongsys writer
 // holds a row group in memory several times over while it encodes it.
-const rowGroupBytes = 16 << 20
+const rowGroupBytes = 8 << 20
 
 type batchKey struct {
 	job string
@@ -115,7 +115,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 // handle holds a message of accepted records (all of one part, in index
 // order) in its part's batch; the batch is flushed when complete.
 func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
-	var recs []record.Accepted
+	recs := make([]record.Accepted, 0, s.cfg.TaskSize)
 	if err := decode(m, &recs); err != nil {
 		return err
 	}

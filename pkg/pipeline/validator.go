@@ -66,7 +66,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 }
 
 func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
-	var b record.Batch
+	b := record.Batch{Conversations: make([]record.Conversation, 0, g.cfg.TaskSize)}
 	if err := decode(m, &b); err != nil {
 		return err
 	}

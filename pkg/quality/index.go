@@ -24,8 +24,10 @@ type Index struct {
 	exact exactTable
 	// planes holds entryWords words per entry: bit b of the signature
 	// values, SignatureSize bits per plane. Entries without a signature
-	// keep zeros and are never linked into a band.
-	planes []uint64
+	// keep zeros and are never linked into a band. Entries are stored in
+	// chunks of chunkEntries (as are next's links), so the index grows by
+	// what it adds, without the copies and spare capacity of doubling.
+	planes [][]uint64
 	// heads has chainSlots slots per band, each a link to the newest
 	// entry whose band key hashes there (0: none); next[e*bands+band]
 	// links to the previous entry in the same slot. A link is entry+1 in
@@ -33,7 +35,7 @@ type Index struct {
 	// passes most entries of other keys sharing the slot without reading
 	// their signatures, and the table needs no stored keys.
 	heads      []uint32
-	next       []uint32
+	next       [][]uint32
 	chainSlots int
 }
 
@@ -55,6 +57,9 @@ const (
 	// linkEntryMask selects the entry+1 of a link: entries from 1<<24-1
 	// on are found as exact duplicates only.
 	linkEntryMask = 1<<24 - 1
+	// chunkEntries is the number of entries per storage chunk.
+	chunkBits    = 14
+	chunkEntries = 1 << chunkBits
 )
 
 // recallSimilarity is the similarity at which a pair must become an LSH
@@ -97,30 +102,14 @@ func bandsFor(t float64) (rows, bands int) {
 // Len returns the number of fingerprints added.
 func (ix *Index) Len() int { return ix.ids.len() }
 
-// Reserve sizes an empty index for n entries at once, sparing the copies
-// and the unused capacity of growing by doubling; it does nothing on an
-// index that holds entries.
-func (ix *Index) Reserve(n int) {
-	if ix.Len() > 0 || n <= 0 {
-		return
-	}
-	ix.exact.hashes = make([]uint64, 0, n)
-	ix.exact.slots = make([]int32, max(64, nextPow2((n*4+2)/3+1)))
-	if ix.bands == 0 {
-		return
-	}
-	ix.planes = make([]uint64, 0, n*entryWords)
-	ix.next = make([]uint32, 0, n*ix.bands)
-	ix.chainSlots = max(64, nextPow2((n+linksPerSlot-1)/linksPerSlot))
-	ix.heads = make([]uint32, ix.chainSlots*ix.bands)
+// plane returns entry e's signature planes.
+func (ix *Index) plane(e int) *[entryWords]uint64 {
+	return (*[entryWords]uint64)(ix.planes[e>>chunkBits][(e&(chunkEntries-1))*entryWords:])
 }
 
-func nextPow2(n int) int {
-	p := 1
-	for p < n {
-		p <<= 1
-	}
-	return p
+// link returns the link of entry e in band.
+func (ix *Index) nextLink(e, band int) *uint32 {
+	return &ix.next[e>>chunkBits][(e&(chunkEntries-1))*ix.bands+band]
 }
 
 // Match returns the id of an earlier record fp duplicates and the reason:
@@ -142,11 +131,11 @@ func (ix *Index) Match(fp Fingerprint) (id, reason string, ok bool) {
 		for n := 0; link != 0 && n < maxChainScan; {
 			e := int(link&linkEntryMask) - 1
 			sameTag := link>>24 == tag
-			link = ix.next[e*ix.bands+band]
+			link = *ix.nextLink(e, band)
 			if !sameTag {
 				continue
 			}
-			p := (*[entryWords]uint64)(ix.planes[e*entryWords:])
+			p := ix.plane(e)
 			if ix.bandKey(p, band) != key {
 				continue // another key sharing the slot
 			}
@@ -171,8 +160,11 @@ func (ix *Index) Add(id string, fp Fingerprint) {
 	if len(fp.MinHash) == SignatureSize {
 		slice(fp.MinHash, &q)
 	}
-	ix.planes = append(ix.planes, q[:]...)
-	ix.next = append(ix.next, make([]uint32, ix.bands)...)
+	if e&(chunkEntries-1) == 0 {
+		ix.planes = append(ix.planes, make([]uint64, chunkEntries*entryWords))
+		ix.next = append(ix.next, make([]uint32, chunkEntries*ix.bands))
+	}
+	*ix.plane(e) = q
 	if e+1 > ix.chainSlots*linksPerSlot {
 		ix.rechain()
 		return
@@ -184,13 +176,13 @@ func (ix *Index) id(e int) string { return ix.ids.get(e) }
 
 // link makes entry e the newest of its chain in every band.
 func (ix *Index) link(e int) {
-	q := (*[entryWords]uint64)(ix.planes[e*entryWords:])
+	q := ix.plane(e)
 	if *q == ([entryWords]uint64{}) || e+1 > linkEntryMask {
 		return // no signature (an all-zero one is vanishingly rare), or past the link range
 	}
 	for band := range ix.bands {
 		s, tag := ix.slot(ix.bandKey(q, band), band)
-		ix.next[e*ix.bands+band] = ix.heads[s]
+		*ix.nextLink(e, band) = ix.heads[s]
 		ix.heads[s] = uint32(e+1) | tag<<24
 	}
 }

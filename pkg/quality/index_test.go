@@ -145,48 +145,51 @@ func TestSimilarityEstimate(t *testing.T) {
 	}
 }
 
-// TestReserveAnswersAlike fills a reserved and a growing index with the
-// same fingerprints: every Match must agree, and so must ids, including
-// empty ids followed by named ones.
-func TestReserveAnswersAlike(t *testing.T) {
+// TestIndexAcrossChunks fills an index past its first storage chunk, the
+// first half without ids and the rest with: exact and near duplicates of
+// entries in either chunk are found and named.
+func TestIndexAcrossChunks(t *testing.T) {
 	gen := newPatterned(5)
-	grown, reserved := NewIndex(0.85), NewIndex(0.85)
-	reserved.Reserve(3000)
-	dups := 0
-	for i := range 3000 {
+	ix := NewIndex(0.85)
+	n := chunkEntries + chunkEntries/4
+	var texts []string
+	for len(texts) < n {
 		text := gen.text()
-		if i%7 == 0 && i > 0 {
-			text = gen.mutate(text, 0.9)
-		}
 		fp := NewFingerprint(text)
-		id1, why1, ok1 := grown.Match(fp)
-		id2, why2, ok2 := reserved.Match(fp)
-		if id1 != id2 || why1 != why2 || ok1 != ok2 {
-			t.Fatalf("entry %d: grown says %q %q %v, reserved %q %q %v", i, id1, why1, ok1, id2, why2, ok2)
-		}
-		if ok1 {
-			dups++
+		if _, _, dup := ix.Match(fp); dup {
+			continue
 		}
 		id := ""
-		if i >= 1500 {
-			id = fmt.Sprint("r", i)
+		if len(texts) >= n/2 {
+			id = fmt.Sprint("r", len(texts))
 		}
-		grown.Add(id, fp)
-		reserved.Add(id, fp)
+		ix.Add(id, fp)
+		texts = append(texts, text)
 	}
-	if dups == 0 {
-		t.Error("no duplicate was found: the comparison says nothing about matches")
+	if ix.Len() != n {
+		t.Fatalf("Len = %d, want %d", ix.Len(), n)
 	}
-	if grown.Len() != 3000 || reserved.Len() != 3000 {
-		t.Fatalf("lengths %d and %d, want 3000", grown.Len(), reserved.Len())
-	}
-	for _, e := range []int{0, 1499, 1500, 2999} {
+	for _, e := range []int{0, 5, n / 2, chunkEntries - 1, chunkEntries, n - 1} {
 		want := ""
-		if e >= 1500 {
+		if e >= n/2 {
 			want = fmt.Sprint("r", e)
 		}
-		if got := reserved.id(e); got != want {
-			t.Errorf("id(%d) = %q, want %q", e, got, want)
+		if id, why, ok := ix.Match(NewFingerprint(texts[e])); !ok || why != ReasonDuplicate || id != want {
+			t.Errorf("entry %d again: %q %q %v, want %q as a duplicate", e, id, why, ok, want)
 		}
+	}
+	found, probes := 0, 0
+	for e := chunkEntries; e < n && probes < 200; e++ {
+		variant := gen.mutate(texts[e], 0.9)
+		if j := jaccard(texts[e], variant); j == 1 || j < 0.9 {
+			continue
+		}
+		probes++
+		if _, why, ok := ix.Match(NewFingerprint(variant)); ok && why == ReasonNearDuplicate {
+			found++
+		}
+	}
+	if probes == 0 || found < probes*95/100 {
+		t.Errorf("near duplicates of second-chunk entries: found %d of %d", found, probes)
 	}
 }
