@@ -91,10 +91,8 @@ func findMetaTalk(s string, first bool) string {
 			}
 		}
 	}
-	for _, p := range metaPhrases {
-		if containsPhrase(low, p) {
-			return p
-		}
+	if p := findMetaPhrase(low); p != "" {
+		return p
 	}
 	for rest := low; rest != ""; {
 		line := rest
@@ -113,20 +111,41 @@ func findMetaTalk(s string, first bool) string {
 	return ""
 }
 
-// containsPhrase reports whether p occurs in s not glued to a letter on
-// either side, so "as an ai" does not match "as an aide".
-func containsPhrase(s, p string) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], p)
-		if i < 0 {
-			return false
-		}
-		start, end := off+i, off+i+len(p)
-		if !isASCIILetter(byteAt(s, start-1)) && !isASCIILetter(byteAt(s, end)) {
-			return true
-		}
-		off = start + 1
+// metaByFirst lists, for each byte, the indexes in metaPhrases of the
+// phrases that start with it.
+var metaByFirst = func() (t [256][]int) {
+	for i, p := range metaPhrases {
+		t[p[0]] = append(t[p[0]], i)
 	}
+	return t
+}()
+
+// findMetaPhrase returns the first phrase of metaPhrases (in list order)
+// that occurs in low not glued to a letter on either side, so "as an ai"
+// does not match "as an aide"; "" if none does. It reads low once, trying
+// at each position not preceded by a letter the phrases starting with
+// the byte there.
+func findMetaPhrase(low string) string {
+	best := len(metaPhrases)
+	for i := 0; i < len(low); i++ {
+		if i > 0 && isASCIILetter(low[i-1]) {
+			continue
+		}
+		for _, k := range metaByFirst[low[i]] {
+			if k >= best {
+				break
+			}
+			p := metaPhrases[k]
+			if strings.HasPrefix(low[i:], p) && !isASCIILetter(byteAt(low, i+len(p))) {
+				best = k
+				break
+			}
+		}
+	}
+	if best == len(metaPhrases) {
+		return ""
+	}
+	return metaPhrases[best]
 }
 
 func byteAt(s string, i int) byte {

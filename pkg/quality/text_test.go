@@ -1,7 +1,9 @@
 package quality
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +63,50 @@ func TestEnglish(t *testing.T) {
 				t.Fatalf("english = %v, want %v (reasons %v, detail %q)", got, tc.English, reasons, detail)
 			}
 		})
+	}
+}
+
+// TestFindMetaPhraseMatchesScan compares the one-pass search with the
+// plain one it replaces (every phrase searched in turn) on texts mixing
+// meta phrases, their near misses and ordinary words.
+func TestFindMetaPhraseMatchesScan(t *testing.T) {
+	plain := func(s string) string {
+		for _, p := range metaPhrases {
+			for off := 0; ; {
+				i := strings.Index(s[off:], p)
+				if i < 0 {
+					break
+				}
+				start, end := off+i, off+i+len(p)
+				if !isASCIILetter(byteAt(s, start-1)) && !isASCIILetter(byteAt(s, end)) {
+					return p
+				}
+				off = start + 1
+			}
+		}
+		return ""
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	pieces := append([]string{"where", "is", "my", "order", "aide", "x", "here", "(", ")", ",", "!", "an", "ai", "model",
+		"i", "cannot", "generate", "end", "of", "conversation", "s", "ing"}, metaPhrases...)
+	seps := []string{" ", "", "\n", ". ", "-"}
+	found := 0
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		s := b.String()
+		want := plain(s)
+		if got := findMetaPhrase(s); got != want {
+			t.Fatalf("findMetaPhrase(%q) = %q, want %q", s, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d of 20000 texts held a phrase: the comparison is weak", found)
 	}
 }
