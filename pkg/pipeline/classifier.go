@@ -57,6 +57,6 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	}
 	return consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageClassifier, Stream: bus.StreamClassify, Durable: StageClassifier,
-		MaxAckPending: 8 * cfg.Concurrency,
+		MaxAckPending: 4 * cfg.Concurrency,
 	}, h)
 }

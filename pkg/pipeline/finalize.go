@@ -225,7 +225,7 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 			n++
 			meta, _ := msg.Metadata()
 			var rs []record.Rejected
-			_ = json.Unmarshal(msg.Data(), &rs) // a message that does not decode is skipped
+			_ = unpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
 			for _, r := range rs {
 				if seen[r.Conversation.ConversationID] {
 					continue

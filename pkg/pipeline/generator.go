@@ -87,7 +87,7 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 // maxBacklog is about how many generated records may wait for the
 // classifier before the generator pauses; the bus counts messages, each
 // the records of one task.
-const maxBacklog = 8000
+const maxBacklog = 3000
 
 func countUsage(cnt *counters, job string, u llm.Usage) {
 	cnt.add(job, "llm_calls", int64(u.Calls))

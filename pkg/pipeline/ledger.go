@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -200,7 +199,7 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 			answer(results, nil)
 			return
 		}
-		ack, err := jl.conn.JS.Publish(ctx, jl.subject, mustJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
+		ack, err := jl.conn.JS.Publish(ctx, jl.subject, packJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
 		if err == nil {
 			jl.last = ack.Sequence
 			jl.sealed.Store(jl.l.Sealed())
@@ -270,7 +269,7 @@ func (jl *jobLedger) sync(ctx context.Context) error {
 				return err
 			}
 			var entries []admission.Entry
-			if err := json.Unmarshal(msg.Data(), &entries); err != nil {
+			if err := unpackJSON(msg.Data(), &entries); err != nil {
 				return fmt.Errorf("ledger %s seq %d: %w", jl.subject, meta.Sequence.Stream, err)
 			}
 			for _, e := range entries {

@@ -53,7 +53,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	}()
 	err = consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageValidator, Stream: bus.StreamValidate, Durable: StageValidator,
-		MaxAckPending: 16 * cfg.Concurrency,
+		MaxAckPending: 4 * cfg.Concurrency,
 		// Records are settled after the ledger's group commit, outside the
 		// handler: a delivery limit would drop a record silently instead of
 		// dead-lettering it, so failed settlements are retried without end.
@@ -186,7 +186,7 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		accepted = accepted[n:]
 	}
 	if len(rejected) > 0 {
-		out.Add(bus.RejectedSubject(job.ID), rejected[0].Conversation.ConversationID, mustJSON(rejected))
+		out.Add(bus.RejectedSubject(job.ID), rejected[0].Conversation.ConversationID, packJSON(rejected))
 	}
 	if len(regen.Slots) > 0 {
 		out.Add(bus.SubjectGenerate, regenID, mustJSON(&regen))

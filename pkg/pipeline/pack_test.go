@@ -1,0 +1,43 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/synthdesk/synthdesk/pkg/record"
+)
+
+func TestPackRoundTrip(t *testing.T) {
+	small := []record.Rejected{{Reasons: []string{"pii"}}}
+	large := make([]record.Rejected, 20)
+	for i := range large {
+		large[i] = record.Rejected{Reasons: []string{"near_duplicate"}, Detail: strings.Repeat("detail ", 20),
+			Conversation: record.Conversation{ConversationID: "j-1", Turns: []record.Turn{{Role: "customer", Text: "where is my order"}}}}
+	}
+	for name, v := range map[string][]record.Rejected{"small": small, "large": large} {
+		b := packJSON(v)
+		plain, _ := json.Marshal(v)
+		if compressed := b[0] >= 0x80; compressed != (len(plain) >= packMin) {
+			t.Errorf("%s: compressed=%v for %d bytes of JSON", name, compressed, len(plain))
+		}
+		if name == "large" && len(b) >= len(plain) {
+			t.Errorf("large: %d bytes packed, %d plain", len(b), len(plain))
+		}
+		var got []record.Rejected
+		if err := unpackJSON(b, &got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(got) != len(v) || got[0].Reasons[0] != v[0].Reasons[0] {
+			t.Errorf("%s: round trip gave %+v", name, got)
+		}
+		// A plain JSON body, as older writers stored it, reads the same.
+		if err := unpackJSON(plain, &got); err != nil || len(got) != len(v) {
+			t.Errorf("%s: plain JSON: %v, %d records", name, err, len(got))
+		}
+	}
+	var got []record.Rejected
+	if err := unpackJSON([]byte{0x90, 0x01, 0xff}, &got); err == nil {
+		t.Error("a corrupt compressed body decoded without error")
+	}
+}
