@@ -58,8 +58,10 @@ func findPII(s string) []piiSpan {
 	}
 	if countDigits(s) >= 7 {
 		spans = findCards(s, spans)
-		spans = findSSNs(s, spans)
-		spans = findPhones(s, spans)
+		if mayHoldPhoneOrSSN(s) {
+			spans = findSSNs(s, spans)
+			spans = findPhones(s, spans)
+		}
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	return spans
@@ -129,6 +131,28 @@ func glued(s string, start, end int) bool {
 	}
 	if after == '-' || after == '_' || after == '/' {
 		return isAlnum(byteAt(s, end+1))
+	}
+	return false
+}
+
+// mayHoldPhoneOrSSN reports whether s has what every SSN and phone
+// pattern needs: three digits followed by a space, dot or hyphen, or a
+// '+' followed by a digit. Most turns have neither, and the patterns'
+// backtracking is then skipped.
+func mayHoldPhoneOrSSN(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			run++
+			continue
+		case run >= 3 && (c == ' ' || c == '.' || c == '-'):
+			return true
+		case c == '+' && i+1 < len(s) && isDigit(s[i+1]):
+			return true
+		}
+		run = 0
 	}
 	return false
 }

@@ -1,7 +1,9 @@
 package quality
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +74,34 @@ func TestLuhn(t *testing.T) {
 				t.Fatalf("luhn(%s) = %v", tt.digits, got)
 			}
 		})
+	}
+}
+
+// TestPhonePrefilterKeepsMatches checks that every text in which a phone
+// or SSN pattern matches passes the prefilter, on generated texts of
+// digits, separators and words.
+func TestPhonePrefilterKeepsMatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"1", "12", "123", "555", "0142", "(", ")", " ", ".", "-", "+", "+1", "call", "order", "#"}
+	matched := 0
+	for range 50000 {
+		var b strings.Builder
+		for range 2 + rng.IntN(10) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		hit := ssnPattern.MatchString(s)
+		for _, p := range phonePatterns {
+			hit = hit || p.MatchString(s)
+		}
+		if hit {
+			matched++
+			if !mayHoldPhoneOrSSN(s) {
+				t.Fatalf("%q matches a pattern but fails the prefilter", s)
+			}
+		}
+	}
+	if matched < 1000 {
+		t.Fatalf("only %d texts matched a pattern: the test says little", matched)
 	}
 }
