@@ -51,6 +51,11 @@ const (
 	// the shared frame words; a near duplicate still shares the other
 	// bands, whose buckets are short.
 	maxChainScan = 64
+	// maxChainWalk bounds the links Match follows per band, whatever
+	// their keys: a slot shared with a crowded key holds a chain as long as
+	// that key's entries, which a query with another key would otherwise
+	// walk to its end.
+	maxChainWalk = 8 * maxChainScan
 	// linksPerSlot is the mean chain length at which the band tables
 	// double.
 	linksPerSlot = 4
@@ -128,7 +133,7 @@ func (ix *Index) Match(fp Fingerprint) (id, reason string, ok bool) {
 		key := ix.bandKey(&q, band)
 		s, tag := ix.slot(key, band)
 		link := ix.heads[s]
-		for n := 0; link != 0 && n < maxChainScan; {
+		for n, walked := 0, 0; link != 0 && n < maxChainScan && walked < maxChainWalk; walked++ {
 			e := int(link&linkEntryMask) - 1
 			sameTag := link>>24 == tag
 			link = *ix.nextLink(e, band)
