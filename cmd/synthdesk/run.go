@@ -24,6 +24,21 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
+// memoryLimit is the soft memory limit of a run in bytes: mib MiB, or for
+// -1 a fixed part (the bus, the stages' windows, Parquet encoding, the
+// collector's headroom) and the validator's admission state, which grows
+// by about 125 bytes per sample (docs/architecture.md, Memory). Without a
+// limit the collector lets the heap reach twice what is live.
+func memoryLimit(mib int64, samples int) int64 {
+	if mib > 0 {
+		return mib << 20
+	}
+	if samples <= 0 {
+		samples = record.DefaultSamples
+	}
+	return 240<<20 + 125*int64(samples)
+}
+
 // cmdRun runs one job on this machine: an in-process NATS server with
 // JetStream in a temporary folder, the four stages, and the request. It
 // exits once the job is finished: 0 with _SUCCESS written, 3 when it
@@ -44,7 +59,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
 	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
-	memLimit := fs.Int64("mem-limit-mib", 0, "soft memory limit of the process in MiB (0: none); GOMEMLIMIT wins when set")
+	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (240 MiB and 125 bytes per sample), 0 sets none; GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
@@ -90,8 +105,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
 		go func() { _ = http.Serve(ln, mux) }()
 	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit > 0 {
-		debug.SetMemoryLimit(*memLimit << 20)
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit != 0 {
+		debug.SetMemoryLimit(memoryLimit(*memLimit, req.Samples))
 	}
 	log, err := telemetry.NewLogger(stderr, "synthdesk", *logLevel)
 	if err != nil {
