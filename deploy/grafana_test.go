@@ -163,8 +163,8 @@ func TestExprSeries(t *testing.T) {
 		wantSeries  []string
 		wantStrange []string
 	}{
-		{name: "rate by label", expr: `sum by (stage) (rate(synthdesk_records_in_total[$__rate_interval]))`,
-			wantSeries: []string{"synthdesk_records_in_total"}},
+		{name: "rate by label", expr: `sum by (stage) (rate(synthdesk_messages_in_total[$__rate_interval]))`,
+			wantSeries: []string{"synthdesk_messages_in_total"}},
 		{name: "matcher and ratio", expr: `sum(rate(a_b{stage="x y"}[5m])) / clamp_min(sum(rate(synthdesk_x[5m])), 1e-9)`,
 			wantSeries: []string{"synthdesk_x"}, wantStrange: []string{"a_b"}},
 		{name: "typo in function", expr: `sum(rat(synthdesk_x[5m]))`,

@@ -30,11 +30,11 @@ func Recover() Middleware {
 
 // Observe logs failures and counts messages and handler latency.
 func Observe(stage string, log zerolog.Logger, met *telemetry.Metrics) Middleware {
-	in := met.RecordsIn.WithLabelValues(stage)
+	in := met.MessagesIn.WithLabelValues(stage)
 	lat := met.HandlerSeconds.WithLabelValues(stage)
-	ok := met.RecordsOut.WithLabelValues(stage, "ok")
-	retry := met.RecordsOut.WithLabelValues(stage, "retry")
-	dead := met.RecordsOut.WithLabelValues(stage, "dead")
+	ok := met.MessagesOut.WithLabelValues(stage, "ok")
+	retry := met.MessagesOut.WithLabelValues(stage, "retry")
+	dead := met.MessagesOut.WithLabelValues(stage, "dead")
 	return func(next Handler) Handler {
 		return func(ctx context.Context, m *Msg, out *Outbox) error {
 			in.Inc()

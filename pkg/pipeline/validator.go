@@ -153,6 +153,7 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		switch e.Kind {
 		case admission.KindAccept:
 			accepted = append(accepted, record.Accepted{Index: e.Index, Conversation: *c})
+			g.met.Decisions.WithLabelValues("accepted").Inc()
 		case admission.KindReject, admission.KindAbandon:
 			detail := details[i]
 			if detail == "" {
@@ -165,8 +166,10 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 			}
 			if e.Kind == admission.KindAbandon {
 				g.cnt.add(job.ID, "abandoned", 1)
+				g.met.Decisions.WithLabelValues("abandoned").Inc()
 				break
 			}
+			g.met.Decisions.WithLabelValues("rejected").Inc()
 			if regenID == "" {
 				regenID = "regen-" + c.ConversationID
 			}

@@ -9,8 +9,9 @@ import "github.com/prometheus/client_golang/prometheus"
 // same set, so dashboards work whichever stages a process runs.
 type Metrics struct {
 	Registry       *prometheus.Registry
-	RecordsIn      *prometheus.CounterVec
-	RecordsOut     *prometheus.CounterVec
+	MessagesIn     *prometheus.CounterVec
+	MessagesOut    *prometheus.CounterVec
+	Decisions      *prometheus.CounterVec
 	Rejections     *prometheus.CounterVec
 	HandlerSeconds *prometheus.HistogramVec
 	DeadLetters    *prometheus.CounterVec
@@ -28,12 +29,15 @@ func NewMetrics() *Metrics {
 	r := prometheus.NewRegistry()
 	m := &Metrics{
 		Registry: r,
-		RecordsIn: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synthdesk_records_in_total", Help: "Messages a stage received.",
+		MessagesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_messages_in_total", Help: "Messages a stage received (between generator, classifier and validator, one task's records each).",
 		}, []string{"stage"}),
-		RecordsOut: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synthdesk_records_out_total", Help: "Messages a stage settled, by outcome (ok, retry, dead).",
+		MessagesOut: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_messages_out_total", Help: "Messages a stage settled, by outcome (ok, retry, dead).",
 		}, []string{"stage", "outcome"}),
+		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_decisions_total", Help: "Records the quality gate decided, by outcome (accepted, rejected, abandoned).",
+		}, []string{"outcome"}),
 		Rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "synthdesk_rejections_total", Help: "Records rejected by the quality gate, by reason.",
 		}, []string{"reason"}),
@@ -65,7 +69,7 @@ func NewMetrics() *Metrics {
 			Name: "synthdesk_consumer_pending", Help: "Messages waiting in a stage's consumer.",
 		}, []string{"stage"}),
 	}
-	r.MustRegister(m.RecordsIn, m.RecordsOut, m.Rejections, m.HandlerSeconds, m.DeadLetters,
+	r.MustRegister(m.MessagesIn, m.MessagesOut, m.Decisions, m.Rejections, m.HandlerSeconds, m.DeadLetters,
 		m.LLMCalls, m.LLMTokens, m.LLMCallSeconds, m.SinkBatchRows, m.UploadBytes, m.UploadSeconds, m.Pending)
 	return m
 }
