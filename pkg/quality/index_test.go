@@ -7,8 +7,9 @@ import (
 )
 
 // fillPatterned adds n distinct patterned texts to ix as the validator
-// does (Match, then Add when no duplicate) and returns them by id.
-func fillPatterned(ix *Index, gen *patterned, n int) []string {
+// does (Match, then Add when no duplicate), the e-th under id(e), and
+// returns them in order.
+func fillPatterned(ix *Index, gen *patterned, n int, id func(e int) string) []string {
 	var texts []string
 	for len(texts) < n {
 		text := gen.text()
@@ -16,7 +17,7 @@ func fillPatterned(ix *Index, gen *patterned, n int) []string {
 		if _, _, dup := ix.Match(fp); dup {
 			continue
 		}
-		ix.Add(fmt.Sprint(len(texts)), fp)
+		ix.Add(id(len(texts)), fp)
 		texts = append(texts, text)
 	}
 	return texts
@@ -29,7 +30,7 @@ func fillPatterned(ix *Index, gen *patterned, n int) []string {
 func TestNearDuplicateRecall(t *testing.T) {
 	gen := newPatterned(1)
 	ix := NewIndex(0.85)
-	texts := fillPatterned(ix, gen, 30_000)
+	texts := fillPatterned(ix, gen, 30_000, func(e int) string { return fmt.Sprint(e) })
 	probes, found := 0, 0
 	for probes < 3000 {
 		base := texts[gen.rng.IntN(len(texts))]
@@ -152,20 +153,12 @@ func TestIndexAcrossChunks(t *testing.T) {
 	gen := newPatterned(5)
 	ix := NewIndex(0.85)
 	n := chunkEntries + chunkEntries/4
-	var texts []string
-	for len(texts) < n {
-		text := gen.text()
-		fp := NewFingerprint(text)
-		if _, _, dup := ix.Match(fp); dup {
-			continue
+	texts := fillPatterned(ix, gen, n, func(e int) string {
+		if e < n/2 {
+			return ""
 		}
-		id := ""
-		if len(texts) >= n/2 {
-			id = fmt.Sprint("r", len(texts))
-		}
-		ix.Add(id, fp)
-		texts = append(texts, text)
-	}
+		return fmt.Sprint("r", e)
+	})
 	if ix.Len() != n {
 		t.Fatalf("Len = %d, want %d", ix.Len(), n)
 	}
