@@ -8,8 +8,8 @@ import (
 
 // Index finds exact and near duplicates among the fingerprints added to
 // it. Near duplicates are found by LSH banding of the MinHash signature
-// and confirmed by the estimated similarity. It keeps about 115 bytes per
-// entry with ids of ~18 bytes, about 100 without: the signature
+// and confirmed by the estimated similarity. It keeps about 130 bytes per
+// entry with ids of ~18 bytes, about 115 without: the signature
 // bit-sliced in 48 bytes, one int32 link per band, hash tables of int32
 // entry numbers and, when given, the ids in one byte arena without the
 // prefix they share (a job's conversation ids share the job id). Given
@@ -43,8 +43,10 @@ const (
 	sigWords   = SignatureSize / 64
 	entryWords = ValueBits * sigWords
 	// bandCount trades memory (4 to 6 bytes per band and entry) against
-	// how many rows each band can have at a given recall.
-	bandCount = 7
+	// how many rows each band can have at a given recall: more rows make
+	// templated texts share a band key less often, so fewer buckets
+	// crowd past maxChainScan (see docs/quality.md).
+	bandCount = 10
 	// maxChainScan bounds the entries with the query's band key that Match
 	// compares per band. Templated
 	// texts pile up in the buckets of bands whose minima all come from

@@ -23,34 +23,49 @@ func fillPatterned(ix *Index, gen *patterned, n int, id func(e int) string) []st
 	return texts
 }
 
-// TestNearDuplicateRecall probes an index of 30,000 patterned texts with
-// variants of its entries whose Jaccard similarity to the entry is at
-// least 0.9 (but not equal), so crowded template buckets and the chain
-// scan bound are exercised; at least 99% must be found.
+// TestNearDuplicateRecall probes an index of 200,000 patterned texts with
+// 20,000 variants of its entries whose Jaccard similarity to the entry is
+// at least 0.9 (but not equal), so crowded template buckets and the chain
+// scan bound are exercised. Two figures are checked. The index must find
+// at least 99.7% of the variants whose estimated similarity to their
+// entry reaches the threshold: those are its own misses (LSH banding and
+// the scan bound). End to end at least 98.5% must be found: the estimate
+// from 128 three-bit values puts about 1% of pairs at 0.90-0.91 under
+// 0.85 whatever the index does (binomial, see docs/quality.md).
 func TestNearDuplicateRecall(t *testing.T) {
 	gen := newPatterned(1)
 	ix := NewIndex(0.85)
-	texts := fillPatterned(ix, gen, 30_000, func(e int) string { return fmt.Sprint(e) })
-	probes, found := 0, 0
-	for probes < 3000 {
+	texts := fillPatterned(ix, gen, 200_000, func(e int) string { return fmt.Sprint(e) })
+	probes, found, estimated, lshFound := 0, 0, 0, 0
+	for probes < 20_000 {
 		base := texts[gen.rng.IntN(len(texts))]
 		variant := gen.mutate(base, 0.9)
 		if j := jaccard(base, variant); j == 1 || j < 0.9 {
 			continue
 		}
 		probes++
-		if _, reason, ok := ix.Match(NewFingerprint(variant)); ok && reason == ReasonNearDuplicate {
+		fp := NewFingerprint(variant)
+		_, reason, ok := ix.Match(fp)
+		ok = ok && reason == ReasonNearDuplicate
+		if ok {
 			found++
-		} else if Similarity(NewFingerprint(base), NewFingerprint(variant)) >= 0.85 {
-			t.Logf("LSH miss at %.3f", jaccard(base, variant))
-		} else {
-			t.Logf("estimate miss at %.3f: %.3f", jaccard(base, variant), Similarity(NewFingerprint(base), NewFingerprint(variant)))
+		}
+		if Similarity(NewFingerprint(base), fp) >= 0.85 {
+			estimated++
+			if ok {
+				lshFound++
+			}
 		}
 	}
 	recall := float64(found) / float64(probes)
-	t.Logf("recall at similarity >= 0.9: %d/%d = %.4f", found, probes, recall)
-	if recall < 0.99 {
-		t.Fatalf("recall %.4f, want >= 0.99", recall)
+	indexRecall := float64(lshFound) / float64(estimated)
+	t.Logf("recall at similarity >= 0.9: %d/%d = %.4f; of the pairs estimated >= 0.85: %d/%d = %.4f",
+		found, probes, recall, lshFound, estimated, indexRecall)
+	if indexRecall < 0.997 {
+		t.Errorf("index recall %.4f of pairs estimated at or above the threshold, want >= 0.997", indexRecall)
+	}
+	if recall < 0.985 {
+		t.Errorf("recall %.4f, want >= 0.985", recall)
 	}
 }
 
