@@ -37,8 +37,9 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 				continue // nothing to classify; the gate counts it
 			}
 			// Content checks run on the text as generated: noise could hide
-			// meta-talk or a placeholder from the gate's checks on the final text.
-			c.CleanFindings, _ = info.checker.Check(c)
+			// meta-talk or a placeholder from checks on the final text.
+			c.CleanFindings, c.CleanDetail = info.checker.CheckContent(c)
+			c.ContentChecked = true
 			if classify.Label(info.engine, info.settings, c) {
 				flips++
 			}

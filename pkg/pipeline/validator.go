@@ -123,11 +123,19 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
 	var reasons []string
 	var detail string
-	if c.GenerationError == "" {
+	switch {
+	case c.GenerationError != "":
+		detail = c.GenerationError
+	case c.ContentChecked:
+		// The classifier ran the content checks before noise; the form
+		// checks belong on the final text.
+		reasons, detail = info.checker.CheckForm(c)
+		reasons = mergeReasons(c.CleanFindings, reasons)
+		detail = joinDetails(c.CleanDetail, detail)
+	default:
+		// Not content-checked upstream: every check on the final text.
 		reasons, detail = info.checker.Check(c)
 		reasons = mergeReasons(c.CleanFindings, reasons)
-	} else {
-		detail = c.GenerationError
 	}
 	return append(reasons, admission.LabelGate(c, &info.job.Request, info.tax)...), detail
 }
@@ -261,6 +269,14 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 }
 
 // mergeReasons joins two reason lists without repeats, first ones first.
+// joinDetails joins the non-empty details with "; ".
+func joinDetails(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
+}
+
 func mergeReasons(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, r := range b {

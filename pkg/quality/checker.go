@@ -24,25 +24,61 @@ func NewChecker(cfg Config) (*Checker, error) {
 func (c *Checker) Config() Config { return c.cfg }
 
 // Check rejects a record the generator marked with GenerationError with
-// ReasonGenerationError alone. Otherwise it runs the schema, structure, placeholder, meta-talk, language and
-// PII checks. With PII "scrub" it rewrites offending text in place and sets
-// PIIScrubbed; that is not a rejection. It returns the rejection reasons in
-// a fixed order, each at most once (nil when the record passes), and a
-// detail for humans naming the first problem of each reason.
+// ReasonGenerationError alone. Otherwise it runs the schema, structure,
+// placeholder, meta-talk, language and PII checks: the checks of
+// CheckForm and of CheckContent. With PII "scrub" it rewrites offending
+// text in place and sets PIIScrubbed; that is not a rejection. It returns
+// the rejection reasons in a fixed order, each at most once (nil when the
+// record passes), and a detail for humans naming the first problem of
+// each reason.
 func (c *Checker) Check(conv *record.Conversation) (reasons []string, detail string) {
 	if conv.GenerationError != "" {
 		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
 	}
 	var f findings
+	c.checkForm(conv, &f)
+	c.checkContent(conv, &f)
+	return f.reasons, strings.Join(f.details, "; ")
+}
+
+// CheckContent runs the checks of what the text says: template
+// placeholders, meta-talk and PII (scrubbed in place under PII "scrub").
+// They belong on the text as generated, before noise: noise can disguise
+// a placeholder or meta-talk, and it never adds a digit, an '@' or a
+// bracket, so it cannot create what these checks find. Results as Check.
+func (c *Checker) CheckContent(conv *record.Conversation) (reasons []string, detail string) {
+	if conv.GenerationError != "" {
+		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
+	}
+	var f findings
+	c.checkContent(conv, &f)
+	return f.reasons, strings.Join(f.details, "; ")
+}
+
+// CheckForm runs the checks of the record's shape: schema, structure
+// (roles, turns, lengths) and language. They belong on the final text,
+// after noise. Results as Check.
+func (c *Checker) CheckForm(conv *record.Conversation) (reasons []string, detail string) {
+	if conv.GenerationError != "" {
+		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
+	}
+	var f findings
+	c.checkForm(conv, &f)
+	return f.reasons, strings.Join(f.details, "; ")
+}
+
+func (c *Checker) checkForm(conv *record.Conversation, f *findings) {
 	if err := checkSchema(conv); err != nil {
 		f.add(ReasonSchema, err.Error())
 	}
-	c.checkStructure(conv, &f)
-	checkPlaceholders(conv, &f)
-	checkMetaTalk(conv, &f)
-	checkEnglish(conv, &f)
-	c.checkPII(conv, &f)
-	return f.reasons, strings.Join(f.details, "; ")
+	c.checkStructure(conv, f)
+	checkEnglish(conv, f)
+}
+
+func (c *Checker) checkContent(conv *record.Conversation, f *findings) {
+	checkPlaceholders(conv, f)
+	checkMetaTalk(conv, f)
+	c.checkPII(conv, f)
 }
 
 // findings collects reasons, each once, with the detail of its first

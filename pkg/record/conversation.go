@@ -72,10 +72,15 @@ type Conversation struct {
 	// with the requested intent and the policy kept the record,
 	// "noise_flip" when noise changed the rule label.
 	LabelFlags []string `json:"label_flags"`
-	// CleanFindings are the quality reasons found on the conversation as
-	// generated, before noise could disguise them (meta-talk, placeholders,
-	// PII); the quality gate rejects on them. Not written to Parquet.
-	CleanFindings []string `json:"clean_findings,omitempty"`
+	// ContentChecked is set by the classifier once it has run the content
+	// checks (meta-talk, placeholders, PII) on the conversation as
+	// generated, before noise could disguise what they look for. Their
+	// reasons are CleanFindings (the quality gate rejects on them), the
+	// first problem of each is CleanDetail, and the gate does not run them
+	// again. None of the three is written to Parquet.
+	ContentChecked bool     `json:"content_checked,omitempty"`
+	CleanFindings  []string `json:"clean_findings,omitempty"`
+	CleanDetail    string   `json:"clean_detail,omitempty"`
 
 	// Quality gate (validator).
 	QualityScore float64 `json:"quality_score"`
