@@ -48,7 +48,7 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 				noised++
 			}
 		}
-		out.Add(bus.SubjectValidate, b.ID(), mustJSON(&b))
+		out.Add(bus.SubjectValidate, b.ID(), packJSON(&b))
 		cnt.add(b.JobID, "labeled", labeled)
 		cnt.add(b.JobID, "noised", noised)
 		if flips > 0 {

@@ -41,3 +41,44 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Error("a corrupt compressed body decoded without error")
 	}
 }
+
+// TestPackReusesNoDecodedBytes packs and unpacks batches of different
+// texts one after the other: the pooled buffers must leave every decoded
+// batch intact and every packed body unchanged.
+func TestPackReusesNoDecodedBytes(t *testing.T) {
+	var bodies [][]byte
+	var want []record.Batch
+	for i := range 8 {
+		b := record.Batch{JobID: "j1"}
+		for k := range 32 {
+			text := strings.Repeat(string(rune('a'+i))+"bc order ", 10+k)
+			b.Conversations = append(b.Conversations, record.Conversation{ConversationID: "j1-" + string(rune('a'+i)),
+				Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}})
+		}
+		want = append(want, b)
+		bodies = append(bodies, packJSON(&b))
+	}
+	copies := make([][]byte, len(bodies))
+	for i, b := range bodies {
+		copies[i] = append([]byte(nil), b...)
+	}
+	got := make([]record.Batch, len(bodies))
+	for i, body := range bodies {
+		if err := unpackJSON(body, &got[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range got {
+		if string(bodies[i]) != string(copies[i]) {
+			t.Errorf("body %d changed after packing others", i)
+		}
+		if len(got[i].Conversations) != 32 {
+			t.Fatalf("batch %d: %d conversations", i, len(got[i].Conversations))
+		}
+		for k, c := range got[i].Conversations {
+			if c.Turns[0].Text != want[i].Conversations[k].Turns[0].Text {
+				t.Fatalf("batch %d conversation %d: text %q, want %q", i, k, c.Turns[0].Text, want[i].Conversations[k].Turns[0].Text)
+			}
+		}
+	}
+}

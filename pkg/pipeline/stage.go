@@ -42,7 +42,7 @@ func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Hand
 // decode unmarshals a message body; a body that does not decode can never
 // succeed, so the error is permanent.
 func decode(m *bus.Msg, v any) error {
-	if err := json.Unmarshal(m.Data, v); err != nil {
+	if err := unpackJSON(m.Data, v); err != nil {
 		return bus.Permanent(fmt.Errorf("decode %s: %w", m.Subject, err))
 	}
 	return nil

@@ -192,7 +192,7 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
 			n++
 		}
-		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), accepted[0].Conversation.ConversationID, mustJSON(accepted[:n]))
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), accepted[0].Conversation.ConversationID, packJSON(accepted[:n]))
 		g.cnt.add(job.ID, "accepted", int64(n))
 		accepted = accepted[n:]
 	}
