@@ -14,7 +14,8 @@ import (
 // bytes.Buffer so the store can upload it with a known size.
 func Encode(w io.Writer, recs []record.Conversation, opt Options) error {
 	return encode(w, new(row), len(recs), opt, func(i int) any {
-		return toRow(&recs[i])
+		r := toRow(&recs[i])
+		return &r
 	})
 }
 
@@ -36,6 +37,9 @@ func encode(w io.Writer, schema any, n int, opt Options, rowAt func(int) any) er
 	pw, err := writer.NewParquetWriterFromWriter(w, schema, 1)
 	if err != nil {
 		return fmt.Errorf("parquet: create writer: %w", err)
+	}
+	if _, ok := schema.(*row); ok {
+		pw.MarshalFunc = marshalRows
 	}
 	pw.CompressionType = codec
 	pw.PageSize = opt.pageSize()
