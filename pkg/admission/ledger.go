@@ -58,9 +58,9 @@ type Ledger struct {
 	targets map[string]int
 	samples int64
 	// admitted holds the accepted attempt and index of each slot;
-	// rejected the reject and abandon entries by slot attempt (few).
+	// rejected the reject and abandon entries by slot attempt.
 	admitted  slotTable
-	rejected  map[uint64]Entry
+	rejected  rejectTable
 	dups      *quality.Index
 	next      int64
 	regens    int
@@ -75,7 +75,7 @@ type Ledger struct {
 func New(cfg Config) *Ledger {
 	l := &Ledger{
 		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
-		rejected: map[uint64]Entry{}, dups: quality.NewIndex(cfg.NearDuplicate),
+		dups: quality.NewIndex(cfg.NearDuplicate),
 		reasons: map[string]int64{},
 	}
 	for _, q := range cfg.Quotas {
@@ -94,7 +94,7 @@ func slotKey(slot int64, attempt int32) uint64 { return uint64(slot)<<16 | uint6
 // Previous returns the decision already taken for a record, if any: a
 // redelivered record must get the same answer.
 func (l *Ledger) Previous(c *record.Conversation) (Entry, bool) {
-	if e, ok := l.rejected[slotKey(c.Slot, c.Attempt)]; ok {
+	if e, ok := l.rejected.get(slotKey(c.Slot, c.Attempt), c.ConversationID, c.Slot, c.Attempt); ok {
 		return e, true
 	}
 	if index, ok := l.admitted.get(c.Slot, c.Attempt); ok {
@@ -160,13 +160,13 @@ func (l *Ledger) Apply(e Entry) {
 		}
 	case KindReject:
 		l.countReasons(e.Reasons)
-		l.rejected[k] = e
+		l.rejected.put(k, e)
 		l.regens++
 		l.targets[e.Requested]--
 		l.targets[e.Target]++
 	case KindAbandon:
 		l.countReasons(e.Reasons)
-		l.rejected[k] = e
+		l.rejected.put(k, e)
 		l.abandoned++
 		l.targets[e.Requested]--
 	case KindSeal:

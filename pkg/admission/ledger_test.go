@@ -188,3 +188,36 @@ func TestPreviousAcrossAttempts(t *testing.T) {
 		t.Fatalf("decisions: %+v %+v %+v", rejected, accepted, outside)
 	}
 }
+
+// TestRejectTableRoundTrip puts reject and abandon entries, packed and
+// kept whole (too many reasons, a fingerprint), and reads each back as put.
+func TestRejectTableRoundTrip(t *testing.T) {
+	many := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+	fp := quality.NewFingerprint("where is my parcel")
+	entries := []Entry{
+		{Kind: KindReject, Requested: "track_order", Target: "track_order", Reasons: []string{quality.ReasonNearDuplicate}},
+		{Kind: KindReject, Requested: "track_order", Target: "cancel_order", Reasons: []string{quality.ReasonQuotaFull}},
+		{Kind: KindAbandon, Requested: "cancel_order", Reasons: []string{quality.ReasonPII, quality.ReasonMetaTalk, "low_confidence"}},
+		{Kind: KindReject, Requested: "cancel_order", Target: "cancel_order"},
+		{Kind: KindReject, Requested: "a", Target: "a", Reasons: many},
+		{Kind: KindAbandon, Requested: "a", Reasons: []string{"x"}, FP: &fp},
+	}
+	var tab rejectTable
+	for i := range entries {
+		entries[i].Slot, entries[i].Attempt = int64(i), int32(i%3)
+		entries[i].ID = record.ConversationID("j", entries[i].Slot, entries[i].Attempt)
+		tab.put(slotKey(entries[i].Slot, entries[i].Attempt), entries[i])
+	}
+	if len(tab.packed) != 4 || len(tab.whole) != 2 {
+		t.Errorf("%d packed and %d whole, want 4 and 2", len(tab.packed), len(tab.whole))
+	}
+	for _, want := range entries {
+		got, ok := tab.get(slotKey(want.Slot, want.Attempt), want.ID, want.Slot, want.Attempt)
+		if !ok || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+			t.Errorf("got %+v %v, want %+v", got, ok, want)
+		}
+	}
+	if _, ok := tab.get(slotKey(99, 0), "j-99-0", 99, 0); ok {
+		t.Error("an entry never put was found")
+	}
+}
