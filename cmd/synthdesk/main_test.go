@@ -98,8 +98,8 @@ func TestMemoryLimit(t *testing.T) {
 		want    int64
 	}{
 		{mib: 512, samples: 1_000_000, want: 512 << 20},
-		{mib: -1, samples: 1_000_000, want: 230<<20 + 125_000_000},
-		{mib: -1, samples: 0, want: 230<<20 + 125*10_000},
+		{mib: -1, samples: 1_000_000, want: 180<<20 + 125_000_000},
+		{mib: -1, samples: 0, want: 180<<20 + 125*10_000},
 	} {
 		if got := memoryLimit(tc.mib, tc.samples); got != tc.want {
 			t.Errorf("memoryLimit(%d, %d) = %d, want %d", tc.mib, tc.samples, got, tc.want)

@@ -36,7 +36,7 @@ func memoryLimit(mib int64, samples int) int64 {
 	if samples <= 0 {
 		samples = record.DefaultSamples
 	}
-	return 230<<20 + 125*int64(samples)
+	return 180<<20 + 125*int64(samples)
 }
 
 // cmdRun runs one job on this machine: an in-process NATS server with
@@ -59,7 +59,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
 	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
-	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (230 MiB and 125 bytes per sample), 0 sets none; GOMEMLIMIT wins when set")
+	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (180 MiB and 125 bytes per sample), 0 sets none; GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
