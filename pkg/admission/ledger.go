@@ -75,7 +75,7 @@ type Ledger struct {
 func New(cfg Config) *Ledger {
 	l := &Ledger{
 		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
-		dups: quality.NewIndex(cfg.NearDuplicate),
+		dups:    quality.NewIndex(cfg.NearDuplicate),
 		reasons: map[string]int64{},
 	}
 	for _, q := range cfg.Quotas {
