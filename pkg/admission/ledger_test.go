@@ -221,3 +221,22 @@ func TestRejectTableRoundTrip(t *testing.T) {
 		t.Error("an entry never put was found")
 	}
 }
+
+// TestRejectTableManyReasons keeps entries whole once a job has more
+// distinct reasons than a packed entry can number, and reads all back.
+func TestRejectTableManyReasons(t *testing.T) {
+	var tab rejectTable
+	for i := range 300 {
+		e := Entry{Kind: KindReject, Slot: int64(i), Requested: "a", Target: "a", Reasons: []string{fmt.Sprint("reason-", i)}}
+		tab.put(slotKey(e.Slot, 0), e)
+	}
+	if len(tab.packed) != 256 || len(tab.whole) != 44 {
+		t.Errorf("%d packed and %d whole, want 256 and 44", len(tab.packed), len(tab.whole))
+	}
+	for i := range 300 {
+		got, ok := tab.get(slotKey(int64(i), 0), "", int64(i), 0)
+		if !ok || len(got.Reasons) != 1 || got.Reasons[0] != fmt.Sprint("reason-", i) {
+			t.Fatalf("slot %d: %+v %v", i, got, ok)
+		}
+	}
+}

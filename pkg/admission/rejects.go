@@ -11,8 +11,8 @@ package admission
 type rejectTable struct {
 	packed  map[uint64]packedReject
 	whole   map[uint64]Entry
-	intents names16
-	reasons names8
+	intents names[uint16]
+	reasons names[uint8]
 }
 
 const maxPackedReasons = 8
@@ -83,43 +83,24 @@ func (t *rejectTable) get(k uint64, id string, slot int64, attempt int32) (Entry
 	return e, true
 }
 
-// names16 and names8 number the distinct strings they are given.
-type names16 struct {
-	ids  map[string]uint16
+// names numbers the distinct strings it is given, as long as the
+// numbers fit in T.
+type names[T uint8 | uint16] struct {
+	ids  map[string]T
 	list []string
 }
 
-func (n *names16) id(s string) (uint16, bool) {
+func (n *names[T]) id(s string) (T, bool) {
 	if id, ok := n.ids[s]; ok {
 		return id, true
 	}
-	if len(n.list) > 1<<16-1 {
+	if uint64(len(n.list)) > uint64(^T(0)) {
 		return 0, false
 	}
 	if n.ids == nil {
-		n.ids = map[string]uint16{}
+		n.ids = map[string]T{}
 	}
-	n.ids[s] = uint16(len(n.list))
+	n.ids[s] = T(len(n.list))
 	n.list = append(n.list, s)
-	return uint16(len(n.list) - 1), true
-}
-
-type names8 struct {
-	ids  map[string]uint8
-	list []string
-}
-
-func (n *names8) id(s string) (uint8, bool) {
-	if id, ok := n.ids[s]; ok {
-		return id, true
-	}
-	if len(n.list) > 1<<8-1 {
-		return 0, false
-	}
-	if n.ids == nil {
-		n.ids = map[string]uint8{}
-	}
-	n.ids[s] = uint8(len(n.list))
-	n.list = append(n.list, s)
-	return uint8(len(n.list) - 1), true
+	return T(len(n.list) - 1), true
 }

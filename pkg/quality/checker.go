@@ -32,13 +32,7 @@ func (c *Checker) Config() Config { return c.cfg }
 // record passes), and a detail for humans naming the first problem of
 // each reason.
 func (c *Checker) Check(conv *record.Conversation) (reasons []string, detail string) {
-	if conv.GenerationError != "" {
-		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
-	}
-	var f findings
-	c.checkForm(conv, &f)
-	c.checkContent(conv, &f)
-	return f.reasons, strings.Join(f.details, "; ")
+	return c.run(conv, true, true)
 }
 
 // CheckContent runs the checks of what the text says: template
@@ -47,23 +41,27 @@ func (c *Checker) Check(conv *record.Conversation) (reasons []string, detail str
 // a placeholder or meta-talk, and it never adds a digit, an '@' or a
 // bracket, so it cannot create what these checks find. Results as Check.
 func (c *Checker) CheckContent(conv *record.Conversation) (reasons []string, detail string) {
-	if conv.GenerationError != "" {
-		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
-	}
-	var f findings
-	c.checkContent(conv, &f)
-	return f.reasons, strings.Join(f.details, "; ")
+	return c.run(conv, false, true)
 }
 
 // CheckForm runs the checks of the record's shape: schema, structure
 // (roles, turns, lengths) and language. They belong on the final text,
 // after noise. Results as Check.
 func (c *Checker) CheckForm(conv *record.Conversation) (reasons []string, detail string) {
+	return c.run(conv, true, false)
+}
+
+func (c *Checker) run(conv *record.Conversation, form, content bool) (reasons []string, detail string) {
 	if conv.GenerationError != "" {
 		return []string{ReasonGenerationError}, "generation failed: " + conv.GenerationError
 	}
 	var f findings
-	c.checkForm(conv, &f)
+	if form {
+		c.checkForm(conv, &f)
+	}
+	if content {
+		c.checkContent(conv, &f)
+	}
 	return f.reasons, strings.Join(f.details, "; ")
 }
 
