@@ -268,7 +268,6 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	return g.follow(ctx, jl, info, convs, es, details, out)
 }
 
-// mergeReasons joins two reason lists without repeats, first ones first.
 // joinDetails joins the non-empty details with "; ".
 func joinDetails(a, b string) string {
 	if a == "" || b == "" {
@@ -277,6 +276,7 @@ func joinDetails(a, b string) string {
 	return a + "; " + b
 }
 
+// mergeReasons joins two reason lists without repeats, first ones first.
 func mergeReasons(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, r := range b {

@@ -82,7 +82,8 @@ type Conversation struct {
 	CleanFindings  []string `json:"clean_findings,omitempty"`
 	CleanDetail    string   `json:"clean_detail,omitempty"`
 
-	// Quality gate (validator).
+	// Quality gate: the judge's score (validator), and whether the content
+	// checks scrubbed PII under policy "scrub" (classifier).
 	QualityScore float64 `json:"quality_score"`
 	PIIScrubbed  bool    `json:"pii_scrubbed"`
 
