@@ -45,6 +45,11 @@ func packJSON(v any) []byte {
 	return bytes.Clone(s2.Encode(sc.s2[:cap(sc.s2)], b))
 }
 
+// maxUnpacked bounds the size a packed body may claim, so a corrupt
+// length cannot make the reader allocate gigabytes: far above any batch
+// (a NATS message is at most a few MiB before compression).
+const maxUnpacked = 64 << 20
+
 // unpackPool holds decompression buffers: the JSON decoder copies what
 // it keeps, so a buffer is free again once a message is decoded.
 var unpackPool = sync.Pool{New: func() any { return new([]byte) }}
@@ -57,6 +62,9 @@ func unpackJSON(data []byte, v any) error {
 	n, err := s2.DecodedLen(data)
 	if err != nil {
 		return fmt.Errorf("decompress: %w", err)
+	}
+	if n > maxUnpacked {
+		return fmt.Errorf("decompress: body claims %d bytes, more than %d", n, maxUnpacked)
 	}
 	buf := unpackPool.Get().(*[]byte)
 	defer unpackPool.Put(buf)

@@ -40,6 +40,10 @@ func TestPackRoundTrip(t *testing.T) {
 	if err := unpackJSON([]byte{0x90, 0x01, 0xff}, &got); err == nil {
 		t.Error("a corrupt compressed body decoded without error")
 	}
+	// A length varint claiming 4 GiB must fail before allocating it.
+	if err := unpackJSON([]byte{0xff, 0xff, 0xff, 0xff, 0x0f, 0x00}, &got); err == nil || !strings.Contains(err.Error(), "claims") {
+		t.Errorf("a body claiming 4 GiB: %v", err)
+	}
 }
 
 // TestPackReusesNoDecodedBytes packs and unpacks batches of different
