@@ -93,16 +93,18 @@ func writeRequest(t *testing.T, body string) string {
 
 func TestMemoryLimit(t *testing.T) {
 	for _, tc := range []struct {
-		mib     int64
-		samples int
-		want    int64
+		mib             int64
+		samples, window int
+		want            int64
 	}{
 		{mib: 512, samples: 1_000_000, want: 512 << 20},
 		{mib: -1, samples: 1_000_000, want: 180<<20 + 125_000_000},
 		{mib: -1, samples: 0, want: 180<<20 + 125*10_000},
+		{mib: -1, samples: 1_000_000, window: 100_000, want: 180<<20 + 8_000_000 + 117*200_000},
+		{mib: -1, samples: 1_000_000, window: 600_000, want: 180<<20 + 125_000_000},
 	} {
-		if got := memoryLimit(tc.mib, tc.samples); got != tc.want {
-			t.Errorf("memoryLimit(%d, %d) = %d, want %d", tc.mib, tc.samples, got, tc.want)
+		if got := memoryLimit(tc.mib, tc.samples, tc.window); got != tc.want {
+			t.Errorf("memoryLimit(%d, %d, %d) = %d, want %d", tc.mib, tc.samples, tc.window, got, tc.want)
 		}
 	}
 }

@@ -26,17 +26,23 @@ import (
 
 // memoryLimit is the soft memory limit of a run in bytes: mib MiB, or for
 // -1 a fixed part (the bus, the stages' windows, Parquet encoding, the
-// collector's headroom) and the validator's admission state, which grows
-// by about 125 bytes per sample (docs/architecture.md, Memory). Without a
-// limit the collector lets the heap reach twice what is live.
-func memoryLimit(mib int64, samples int) int64 {
+// collector's headroom) and the validator's admission state: 8 bytes per
+// sample and about 117 per record its duplicate index keeps, every
+// accepted record or, with a dedup window, at most twice the window
+// (docs/architecture.md, Memory). Without a limit the collector lets the
+// heap reach twice what is live.
+func memoryLimit(mib int64, samples, dedupWindow int) int64 {
 	if mib > 0 {
 		return mib << 20
 	}
 	if samples <= 0 {
 		samples = record.DefaultSamples
 	}
-	return 180<<20 + 125*int64(samples)
+	kept := samples
+	if dedupWindow > 0 {
+		kept = min(samples, 2*dedupWindow)
+	}
+	return 180<<20 + 8*int64(samples) + 117*int64(kept)
 }
 
 // cmdRun runs one job on this machine: an in-process NATS server with
@@ -106,7 +112,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		go func() { _ = http.Serve(ln, mux) }()
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memLimit != 0 {
-		debug.SetMemoryLimit(memoryLimit(*memLimit, req.Samples))
+		debug.SetMemoryLimit(memoryLimit(*memLimit, req.Samples, req.Quality.DedupWindow))
 	}
 	log, err := telemetry.NewLogger(stderr, "synthdesk", *logLevel)
 	if err != nil {

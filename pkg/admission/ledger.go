@@ -46,6 +46,9 @@ type Config struct {
 	Quotas        []record.Quota
 	RetryBudget   int
 	NearDuplicate float64
+	// DedupWindow, when positive, bounds duplicate detection to recent
+	// accepted records (record.Quality.DedupWindow).
+	DedupWindow int
 }
 
 // Ledger is the admission state of one job. Not safe for concurrent use.
@@ -61,7 +64,7 @@ type Ledger struct {
 	// rejected the reject and abandon entries by slot attempt.
 	admitted  slotTable
 	rejected  rejectTable
-	dups      *quality.Index
+	dups      *dupWindow
 	next      int64
 	regens    int
 	abandoned int64
@@ -75,7 +78,7 @@ type Ledger struct {
 func New(cfg Config) *Ledger {
 	l := &Ledger{
 		cfg: cfg, quota: map[string]int{}, accepted: map[string]int{}, targets: map[string]int{},
-		dups:    quality.NewIndex(cfg.NearDuplicate),
+		dups:    newDupWindow(cfg.NearDuplicate, cfg.DedupWindow),
 		reasons: map[string]int64{},
 	}
 	for _, q := range cfg.Quotas {
@@ -156,7 +159,7 @@ func (l *Ledger) Apply(e Entry) {
 		l.targets[e.Requested]--
 		l.next = e.Index + 1
 		if e.FP != nil {
-			l.dups.Add("", *e.FP) // decisions need not name the earlier record: no ids kept
+			l.dups.Add(*e.FP)
 		}
 	case KindReject:
 		l.countReasons(e.Reasons)

@@ -240,3 +240,72 @@ func TestRejectTableManyReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestDedupWindow decides exact repeats of earlier accepted texts: with no
+// window every repeat is a duplicate; with a window of 100 a repeat of a
+// record accepted 100 to 200 records ago is still found, one from before
+// the previous generation is not, and a ledger replayed from the entries
+// decides the same.
+func TestDedupWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	texts := make([]string, 250)
+	for i := range texts {
+		// Letters only: normalization folds digits, so words must differ in letters.
+		word := make([]byte, 6)
+		for range 12 {
+			for k := range word {
+				word[k] = byte('a' + rng.IntN(26))
+			}
+			texts[i] += string(word) + " "
+		}
+	}
+	run := func(window int) (*Ledger, []Entry) {
+		l := New(Config{Quotas: []record.Quota{{Intent: "a", Count: 1000}}, RetryBudget: 1000, NearDuplicate: 0.85, DedupWindow: window})
+		var log []Entry
+		for i, text := range texts {
+			c := &record.Conversation{ConversationID: fmt.Sprint(i), Slot: int64(i), RequestedIntent: "a", Intent: "a",
+				Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}}
+			e := l.Decide(c, nil, quality.NewFingerprint(c.CustomerText()))
+			if e.Kind != KindAccept {
+				t.Fatalf("distinct text %d: %+v", i, e)
+			}
+			l.Apply(e)
+			log = append(log, e)
+		}
+		return l, log
+	}
+	repeat := func(l *Ledger, of int) string {
+		c := &record.Conversation{ConversationID: "r", Slot: 900, RequestedIntent: "a", Intent: "a",
+			Turns: []record.Turn{{Role: record.RoleCustomer, Text: texts[of]}}}
+		e := l.Decide(c, nil, quality.NewFingerprint(c.CustomerText()))
+		if e.Kind == KindAccept {
+			return "accept"
+		}
+		return e.Reasons[0]
+	}
+	whole, _ := run(0)
+	windowed, log := run(100)
+	replayed := New(Config{Quotas: []record.Quota{{Intent: "a", Count: 1000}}, RetryBudget: 1000, NearDuplicate: 0.85, DedupWindow: 100})
+	for _, e := range log {
+		replayed.Apply(e)
+	}
+	for _, tc := range []struct {
+		of              int
+		whole, windowed string
+	}{
+		{of: 0, whole: quality.ReasonDuplicate, windowed: "accept"},
+		{of: 99, whole: quality.ReasonDuplicate, windowed: "accept"},
+		{of: 100, whole: quality.ReasonDuplicate, windowed: quality.ReasonDuplicate},
+		{of: 249, whole: quality.ReasonDuplicate, windowed: quality.ReasonDuplicate},
+	} {
+		if got := repeat(whole, tc.of); got != tc.whole {
+			t.Errorf("no window, repeat of %d: %s, want %s", tc.of, got, tc.whole)
+		}
+		if got := repeat(windowed, tc.of); got != tc.windowed {
+			t.Errorf("window 100, repeat of %d: %s, want %s", tc.of, got, tc.windowed)
+		}
+		if got := repeat(replayed, tc.of); got != tc.windowed {
+			t.Errorf("replayed, repeat of %d: %s, want %s", tc.of, got, tc.windowed)
+		}
+	}
+}

@@ -78,6 +78,7 @@ func (ls *ledgers) get(ctx context.Context, job *record.Job) (*jobLedger, error)
 	}
 	jl := &jobLedger{conn: ls.conn, subject: bus.LedgerSubject(job.ID), cfg: admission.Config{
 		Quotas: job.Quotas, RetryBudget: job.Request.Quality.RetryBudget, NearDuplicate: job.Request.Quality.NearDuplicate,
+		DedupWindow: job.Request.Quality.DedupWindow,
 	}}
 	jl.mu.Lock()
 	defer jl.mu.Unlock()

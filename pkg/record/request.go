@@ -90,6 +90,11 @@ type Quality struct {
 	// at or above which a record is a near duplicate (default 0.85; 1
 	// disables near-duplicate detection).
 	NearDuplicate float64 `json:"near_duplicate,omitempty"`
+	// DedupWindow bounds duplicate detection, and the memory it takes, to
+	// recent accepted records: a record is compared with at least the
+	// DedupWindow and at most twice that many records accepted before it.
+	// 0 (default) compares it with every record of the job.
+	DedupWindow int `json:"dedup_window,omitempty"`
 	// PII is scrub (default) or reject.
 	PII string `json:"pii,omitempty"`
 	// RetryBudget is how many regenerations the job may spend; default
@@ -278,6 +283,9 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 	}
 	if !(q.MinScore >= 0 && q.MinScore <= 5) {
 		bad("quality.min_score", "must be from 0 to 5, got %v", q.MinScore)
+	}
+	if q.DedupWindow < 0 {
+		bad("quality.dedup_window", "must not be negative, got %d", q.DedupWindow)
 	}
 	if q.RetryBudget < 0 {
 		bad("quality.retry_budget", "must not be negative, got %d", q.RetryBudget)
