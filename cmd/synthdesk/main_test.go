@@ -102,6 +102,8 @@ func TestMemoryLimit(t *testing.T) {
 		{mib: -1, samples: 0, want: 180<<20 + 125*10_000},
 		{mib: -1, samples: 1_000_000, window: 100_000, want: 180<<20 + 8_000_000 + 117*200_000},
 		{mib: -1, samples: 1_000_000, window: 600_000, want: 180<<20 + 125_000_000},
+		{mib: -1, samples: 5_000_000, want: 180<<20 + 40_000_000 + 117_000_000},
+		{mib: -1, samples: 5_000_000, window: -1, want: 180<<20 + 125*5_000_000},
 	} {
 		if got := memoryLimit(tc.mib, tc.samples, tc.window); got != tc.want {
 			t.Errorf("memoryLimit(%d, %d, %d) = %d, want %d", tc.mib, tc.samples, tc.window, got, tc.want)

@@ -46,7 +46,7 @@ func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
 	fs.IntVar(&f.maxTurns, "max-turns", 0, "most turns per conversation (default 6)")
 	fs.StringVar(&f.disagreement, "disagreement", "", "when rules disagree with the requested intent: reject (default), relabel or keep")
 	fs.IntVar(&f.retryBudget, "retry-budget", 0, "regenerations the job may spend (default max(100, samples/2))")
-	fs.IntVar(&f.dedupWindow, "dedup-window", 0, "compare each record for duplicates with the last N to 2N accepted ones only, bounding the validator's memory (default 0: the whole job)")
+	fs.IntVar(&f.dedupWindow, "dedup-window", 0, "compare each record for duplicates with the last N to 2N accepted ones, which bounds the validator's memory; -1: with the whole job (default 500000)")
 	fs.BoolVar(&f.keepRejected, "keep-rejected", false, "also write rejected records under rejected/")
 	fs.Float64Var(&f.minScore, "min-score", 0, "reject records an LLM judge scores under this (1-5; needs a judge on the validator)")
 	fs.StringVar(&f.labels, "label", "", "labels copied to the manifest, e.g. team=search,ticket=42")

@@ -27,8 +27,8 @@ import (
 // memoryLimit is the soft memory limit of a run in bytes: mib MiB, or for
 // -1 a fixed part (the bus, the stages' windows, Parquet encoding, the
 // collector's headroom) and the validator's admission state: 8 bytes per
-// sample and about 117 per record its duplicate index keeps, every
-// accepted record or, with a dedup window, at most twice the window
+// sample and about 117 per record its duplicate index keeps, at most
+// twice the dedup window, every accepted record with a window of -1
 // (docs/architecture.md, Memory). Without a limit the collector lets the
 // heap reach twice what is live.
 func memoryLimit(mib int64, samples, dedupWindow int) int64 {
@@ -37,6 +37,9 @@ func memoryLimit(mib int64, samples, dedupWindow int) int64 {
 	}
 	if samples <= 0 {
 		samples = record.DefaultSamples
+	}
+	if dedupWindow == 0 {
+		dedupWindow = record.DefaultDedupWindow
 	}
 	kept := samples
 	if dedupWindow > 0 {

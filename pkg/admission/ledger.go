@@ -47,7 +47,8 @@ type Config struct {
 	RetryBudget   int
 	NearDuplicate float64
 	// DedupWindow, when positive, bounds duplicate detection to recent
-	// accepted records (record.Quality.DedupWindow).
+	// accepted records (record.Quality.DedupWindow); otherwise every
+	// accepted record is kept.
 	DedupWindow int
 }
 

@@ -201,7 +201,7 @@ func TestMalformedRequestIsRefusedWithField(t *testing.T) {
 		{name: "unknown intent", body: `{"samples": 10, "intents": {"buy_spaceship": 1}}`, field: "intents.buy_spaceship"},
 		{name: "bad split", body: `{"samples": 10, "split": {"train": 0.9, "test": 0.3}}`, field: "split"},
 		{name: "unconfigured backend", body: `{"samples": 10, "llm": {"backend": "ollama"}}`, field: "llm.backend"},
-		{name: "negative dedup window", body: `{"samples": 10, "quality": {"dedup_window": -1}}`, field: "quality.dedup_window"},
+		{name: "negative dedup window", body: `{"samples": 10, "quality": {"dedup_window": -2}}`, field: "quality.dedup_window"},
 		{name: "not json", body: `samples=10`, field: "malformed JSON"},
 	}
 	jobs, _ := c.conn.Jobs()

@@ -92,8 +92,10 @@ type Quality struct {
 	NearDuplicate float64 `json:"near_duplicate,omitempty"`
 	// DedupWindow bounds duplicate detection, and the memory it takes, to
 	// recent accepted records: a record is compared with at least the
-	// DedupWindow and at most twice that many records accepted before it.
-	// 0 (default) compares it with every record of the job.
+	// DedupWindow and at most twice that many records accepted before it,
+	// so jobs of up to twice the window are deduplicated whole. -1
+	// compares every record with the whole job. Default
+	// DefaultDedupWindow.
 	DedupWindow int `json:"dedup_window,omitempty"`
 	// PII is scrub (default) or reject.
 	PII string `json:"pii,omitempty"`
@@ -120,6 +122,10 @@ const (
 	DefaultMaxTurns      = 6
 	MaxTurnsLimit        = 40
 	DefaultNearDuplicate = 0.85
+	// DefaultDedupWindow deduplicates jobs of up to a million records
+	// whole and bounds the validator's duplicate index to a million
+	// entries (about 117 MB) beyond.
+	DefaultDedupWindow   = 500_000
 	DefaultMinConfidence = 0.0
 	DefaultNoiseProfile  = "realistic"
 )
@@ -192,6 +198,9 @@ func (r *Request) ApplyDefaults() {
 	}
 	if r.Quality.NearDuplicate == 0 {
 		r.Quality.NearDuplicate = DefaultNearDuplicate
+	}
+	if r.Quality.DedupWindow == 0 {
+		r.Quality.DedupWindow = DefaultDedupWindow
 	}
 	if r.Quality.PII == "" {
 		r.Quality.PII = "scrub"
@@ -284,8 +293,8 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 	if !(q.MinScore >= 0 && q.MinScore <= 5) {
 		bad("quality.min_score", "must be from 0 to 5, got %v", q.MinScore)
 	}
-	if q.DedupWindow < 0 {
-		bad("quality.dedup_window", "must not be negative, got %d", q.DedupWindow)
+	if q.DedupWindow < -1 {
+		bad("quality.dedup_window", "must be positive, or -1 for the whole job, got %d", q.DedupWindow)
 	}
 	if q.RetryBudget < 0 {
 		bad("quality.retry_budget", "must not be negative, got %d", q.RetryBudget)
