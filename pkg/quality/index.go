@@ -114,7 +114,7 @@ func (ix *Index) plane(e int) *[entryWords]uint64 {
 	return (*[entryWords]uint64)(ix.planes[e>>chunkBits][(e&(chunkEntries-1))*entryWords:])
 }
 
-// link returns the link of entry e in band.
+// nextLink returns the link of entry e in band.
 func (ix *Index) nextLink(e, band int) *uint32 {
 	return &ix.next[e>>chunkBits][(e&(chunkEntries-1))*ix.bands+band]
 }
