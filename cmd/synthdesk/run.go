@@ -127,6 +127,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	cfg.Metrics = telemetry.NewMetrics()
 	llmf.Config.Metrics = cfg.Metrics
+	if err := llmf.Finish(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
 	llms, err := llmf.Build()
 	if err != nil {
 		return err

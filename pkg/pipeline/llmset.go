@@ -37,6 +37,9 @@ type LLMConfig struct {
 	PerCall int
 	// Metrics, when set, receive every call's outcome per backend.
 	Metrics *telemetry.Metrics
+	// Prices are the models' prices per million tokens, by model name;
+	// a request's own prices win.
+	Prices map[string]llm.Price
 }
 
 // Validate reports every configuration problem at once.
@@ -163,6 +166,20 @@ func (s *LLMSet) Resolve(o record.LLM) (llm.Backend, string, int, error) {
 		per = s.cfg.PerCall
 	}
 	return b, model, per, nil
+}
+
+// Price is the price a job's calls to model cost: the request's, where
+// it sets one, over the configured price of the model. ok is false when
+// neither says.
+func (s *LLMSet) Price(o record.LLM, model string) (llm.Price, bool) {
+	p, ok := s.cfg.Prices[model]
+	if o.PriceIn != nil {
+		p.In, ok = *o.PriceIn, true
+	}
+	if o.PriceOut != nil {
+		p.Out, ok = *o.PriceOut, true
+	}
+	return p, ok
 }
 
 func (s *LLMSet) names() []string {
