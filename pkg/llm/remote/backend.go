@@ -60,7 +60,7 @@ func (b *Backend) Generate(ctx context.Context, call llm.Call) (llm.Result, erro
 		callCtx, cancel = context.WithTimeout(ctx, b.cfg.Timeout)
 	}
 	defer cancel()
-	callCtx, out := withOutcome(callCtx)
+	callCtx, out := withOutcome(callCtx, call.Temperature == nil)
 	start := time.Now()
 	resp, err := m.GenerateContent(callCtx, []llms.MessageContent{
 		llms.TextParts(llms.ChatMessageTypeSystem, system),
