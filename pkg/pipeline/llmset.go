@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -127,9 +126,9 @@ func NewLLMSet(cfg LLMConfig) (*LLMSet, error) {
 	return s, nil
 }
 
-func render(call llm.Call) (string, string, json.RawMessage, error) {
+func render(call llm.Call) (remote.Prompt, error) {
 	p, err := prompt.Render(call, prompt.Options{})
-	return p.System, p.User, p.Schema, err
+	return remote.Prompt{System: p.System, User: p.User, Schema: p.Schema, Version: p.Version}, err
 }
 
 // Resolve picks the backend, model and conversations per call for a
