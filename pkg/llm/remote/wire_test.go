@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
+	"github.com/synthdesk/synthdesk/pkg/llm/parse"
+	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
 
 // capture serves the simulator and keeps the body of every chat request.
@@ -97,3 +100,32 @@ func TestTemperatureOnTheWire(t *testing.T) {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// TestShortAnswerGivesMissingDrafts asks the simulator, which knows only
+// the default taxonomy, for a known and an unknown intent: its answer is
+// short, and the backend reports the missing conversation as a draft
+// error the generator regenerates, not as a usable draft.
+func TestShortAnswerGivesMissingDrafts(t *testing.T) {
+	srv, sim := startSim(t, llmsim.Config{})
+	for _, bc := range backends {
+		t.Run(bc.name, func(t *testing.T) {
+			b := newBackend(t, bc, srv.URL, 0)
+			call := specs(t, "track_order", "get_refund")
+			custom := &taxonomy.Intent{Name: "rent_bike", Description: "The customer wants to rent a bike."}
+			call.Specs[1].Intent = custom
+			res, err := b.Generate(context.Background(), call)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Drafts) != 2 || res.Drafts[0].Err != nil {
+				t.Fatalf("drafts %+v, want the known intent answered", res.Drafts)
+			}
+			if !errors.Is(res.Drafts[1].Err, parse.ErrMissing) {
+				t.Errorf("draft of the unknown intent: err %v, want parse.ErrMissing", res.Drafts[1].Err)
+			}
+		})
+	}
+	if n := sim.Stats().UnknownIntents["rent_bike"]; n != 2 {
+		t.Errorf("simulator counted %d unknown rent_bike requests, want 2", n)
+	}
+}
