@@ -78,8 +78,10 @@ func progressLine(p pipeline.Progress, elapsed time.Duration) string {
 	s := p.Stages
 	written := s[pipeline.StageSink]["rows"]
 	accepted := s[pipeline.StageValidator]["accepted"]
+	// The bar follows accepted rows: the sink writes a part only when it
+	// is full, so written rows lag by up to a part per partition.
 	line := fmt.Sprintf("%s  generated %d  labeled %d  accepted %d/%d  written %d/%d",
-		bar(float64(written)/float64(max(n, 1)), 20),
+		bar(float64(accepted)/float64(max(n, 1)), 20),
 		s[pipeline.StageGenerator]["generated"], s[pipeline.StageClassifier]["labeled"], accepted, n, written, n)
 	if rate := float64(accepted) / elapsed.Seconds(); rate > 0 && accepted < n {
 		eta := time.Duration(float64(n-accepted) / rate * float64(time.Second))
@@ -136,20 +138,27 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 		reasons = append(reasons, r)
 	}
 	sort.Strings(reasons)
-	fmt.Fprintf(w, "rejections by reason (%d in all; %d regenerations):\n", sumValues(j.Rejections), j.Regenerations)
+	// Every rejected record was either regenerated or, once the budget
+	// was spent, given up; the slots given up are what the job is short.
+	givenUp := max(int64(j.Request.Samples)-j.Accepted, 0)
+	fmt.Fprintf(w, "rejected records: %d (%d regenerated, %d given up); by reason, a record counting once per reason:\n",
+		int64(j.Regenerations)+givenUp, j.Regenerations, givenUp)
 	for _, r := range reasons {
 		fmt.Fprintf(w, "  %-26s %6d\n", r, j.Rejections[r])
 	}
 	cl := p.Stages[pipeline.StageClassifier]
 	policy := j.Request.Noise.FlipPolicy
 	fmt.Fprintf(w, "noise (%s): %d conversations edited, %d label flips handled by policy %s\n",
-		j.Request.Noise.Profile, cl["noised"], cl["noise_flips_"+policy], policy)
+		noiseLabel(j.Request.Noise), cl["noised"], cl["noise_flips_"+policy], policy)
 	g := p.Stages[pipeline.StageGenerator]
 	fmt.Fprintf(w, "llm: %d calls, %d retries, %d prompt + %d completion tokens", g["llm_calls"], g["llm_retries"], g["prompt_tokens"], g["completion_tokens"])
 	if g["tokens_estimated"] > 0 {
 		fmt.Fprint(w, " (estimated)")
 	}
 	fmt.Fprintln(w)
+	if nanos, ok := g[pipeline.CounterCost]; ok {
+		fmt.Fprintf(w, "cost: %.4f at %s\n", float64(nanos)/1e9, priceLabel(j.Request.LLM))
+	}
 	var kinds []string
 	for k := range g {
 		if strings.HasPrefix(k, "llm_error_") {
@@ -174,12 +183,36 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 	return nil
 }
 
-func sumValues(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
+// priceLabel says where the prices of a job's cost came from.
+func priceLabel(l record.LLM) string {
+	if l.PriceIn == nil && l.PriceOut == nil {
+		return "the generator's prices for the model (--llm-prices)"
 	}
-	return n
+	var in, out float64
+	if l.PriceIn != nil {
+		in = *l.PriceIn
+	}
+	if l.PriceOut != nil {
+		out = *l.PriceOut
+	}
+	return fmt.Sprintf("%g per million prompt tokens, %g per million completion tokens", in, out)
+}
+
+// noiseLabel names the noise a job ran with: the profile, and the
+// per-injector rates that override it.
+func noiseLabel(n record.Noise) string {
+	if len(n.Rates) == 0 {
+		return n.Profile
+	}
+	names := make([]string, 0, len(n.Rates))
+	for k := range n.Rates {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for i, k := range names {
+		names[i] = fmt.Sprintf("%s=%g", k, n.Rates[k])
+	}
+	return fmt.Sprintf("%s, rates %s", n.Profile, strings.Join(names, ","))
 }
 
 // keepHighest makes counters monotonic across reads: a listing of the job

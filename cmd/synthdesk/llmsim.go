@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
@@ -34,6 +35,7 @@ func cmdLLMSim(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	faults := fs.String("faults", "", "comma-separated faults to inject: all, or "+faultList())
 	seed := fs.Int64("seed", 1, "seed of the fault and latency draws")
 	models := fs.String("models", "", "comma-separated model names served (default: any name)")
+	taxFiles := fs.String("taxonomy", "", "taxonomy files, comma-separated, whose intents the simulator answers (default: built-in); give it the jobs' --taxonomy")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -44,12 +46,18 @@ func cmdLLMSim(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return fmt.Errorf("llm-sim: --faults: %w", err)
 	}
-	tx, err := taxonomy.Default()
+	tx, err := taxonomy.Load(splitList(*taxFiles)...)
 	if err != nil {
-		return fmt.Errorf("llm-sim: %w", err)
+		return fmt.Errorf("%w: llm-sim --taxonomy: %v", errUsage, err)
 	}
+	var warned sync.Map
 	cfg := llmsim.Config{
 		Backend: offline.New(offline.Config{Taxonomy: tx}), ParseRequests: simRequests, Taxonomy: tx,
+		UnknownIntent: func(name string) {
+			if _, seen := warned.LoadOrStore(name, true); !seen {
+				fmt.Fprintf(stderr, "llm-sim: asked for intent %q, which its taxonomy lacks: the answer leaves that conversation out; start llm-sim with the job's --taxonomy\n", name)
+			}
+		},
 		Latency: *latency, Jitter: *jitter, Capacity: *capacity, Overflow: *overflow,
 		FaultRate: *faultRate, Faults: fl, Seed: *seed, Models: splitList(*models),
 	}

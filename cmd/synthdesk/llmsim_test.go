@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -76,5 +79,79 @@ func TestLLMSimFlags(t *testing.T) {
 				t.Fatalf("err = %v, want one naming %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// startLLMSim runs `synthdesk llm-sim` with args on a free port until the
+// test ends and returns its base URL and its stderr.
+func startLLMSim(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- cmdLLMSim(ctx, append([]string{"--port", "0", "--latency", "0", "--jitter", "0"}, args...), nil, outW, stderr)
+		outW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("llm-sim: %v", err)
+		}
+	})
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("llm-sim did not start: %v; stderr: %s", err, stderr.String())
+	}
+	go io.Copy(io.Discard, outR)
+	return strings.Fields(line)[3], stderr
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLLMSimCustomTaxonomyJob runs a custom-taxonomy job against the
+// simulator started with the same --taxonomy, through the OpenAI
+// protocol, as docs/llm.md shows it.
+func TestLLMSimCustomTaxonomyJob(t *testing.T) {
+	base, simErr := startLLMSim(t, "--taxonomy", "testdata/bikeshop.yaml")
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := dispatch(context.Background(), []string{"run", "--samples", "60", "--seed", "4", "--llm", "openai",
+		"--llm-url", base + "/v1", "--model", "sim", "--llm-timeout", "5s", "--taxonomy", "testdata/bikeshop.yaml", "--out", out},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s\nllm-sim: %s", code, stdout.String(), stderr.String(), simErr.String())
+	}
+	for _, want := range []string{"rows: 60 of 60 requested", "rent_bike"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if strings.Contains(simErr.String(), "lacks") {
+		t.Errorf("the simulator did not know the job's intents: %s", simErr.String())
+	}
+}
+
+func TestLLMSimRefusesABadTaxonomy(t *testing.T) {
+	err := cmdLLMSim(context.Background(), []string{"--taxonomy", "testdata/absent.yaml"}, nil, io.Discard, io.Discard)
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "absent.yaml") {
+		t.Fatalf("err = %v, want a usage error naming the file", err)
 	}
 }

@@ -24,6 +24,11 @@ func TestDispatch(t *testing.T) {
 		{name: "run help", args: []string{"run", "--help"}, wantCode: 0, wantErr: "-samples"},
 		{name: "bad intents syntax", args: []string{"run", "--out", "x", "--intents", "cancel_order"}, wantCode: 2, wantErr: "is not key=value"},
 		{name: "status needs a job", args: []string{"status"}, wantCode: 2, wantErr: "give exactly one job id"},
+		{name: "submit help", args: []string{"submit", "--help"}, wantCode: 0, wantErr: "-taxonomy"},
+		{name: "submit help lists the cluster", args: []string{"submit", "-h"}, wantCode: 0, wantErr: "-nats"},
+		{name: "submit rejects a bad flag", args: []string{"submit", "--bogus"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "status help", args: []string{"status", "--help"}, wantCode: 0, wantErr: "-watch"},
+		{name: "run refuses a negative price", args: []string{"run", "--out", t.TempDir(), "--price-in", "-1"}, wantCode: 1, wantErr: "llm.price_in"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

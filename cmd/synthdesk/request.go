@@ -18,7 +18,7 @@ type requestFlags struct {
 	file, intents, labels, out, taxonomy string
 	samples, minTurns, maxTurns          int
 	perCall, retryBudget, dedupWindow    int
-	minScore                             float64
+	minScore, priceIn, priceOut          float64
 	seed                                 int64
 	backend, model, noise, disagreement  string
 	temperature                          float64
@@ -41,6 +41,8 @@ func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
 	}
 	fs.Float64Var(&f.temperature, "temperature", 0, "sampling temperature (0: backend default)")
 	fs.IntVar(&f.perCall, "per-call", 0, "conversations per LLM call")
+	fs.Float64Var(&f.priceIn, "price-in", 0, "model price per million prompt tokens; with --price-out the summary, manifest and report give the job's cost (default: the generator's --llm-prices)")
+	fs.Float64Var(&f.priceOut, "price-out", 0, "model price per million completion tokens")
 	fs.StringVar(&f.noise, "noise", "", "noise profile: none, light, realistic (default) or heavy")
 	fs.IntVar(&f.minTurns, "min-turns", 0, "fewest turns per conversation (default 2)")
 	fs.IntVar(&f.maxTurns, "max-turns", 0, "most turns per conversation (default 6)")
@@ -110,6 +112,12 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 	setStr(&r.Quality.Disagreement, f.disagreement)
 	if f.set["temperature"] {
 		r.LLM.Temperature = &f.temperature
+	}
+	if f.set["price-in"] {
+		r.LLM.PriceIn = &f.priceIn
+	}
+	if f.set["price-out"] {
+		r.LLM.PriceOut = &f.priceOut
 	}
 	setInt(&r.LLM.PerCall, f.perCall)
 	setInt(&r.Turns.Min, f.minTurns)

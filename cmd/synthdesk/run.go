@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -127,6 +128,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	cfg.Metrics = telemetry.NewMetrics()
 	llmf.Config.Metrics = cfg.Metrics
+	if err := llmf.Finish(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
 	llms, err := llmf.Build()
 	if err != nil {
 		return err
@@ -136,6 +140,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	s3, err := store.S3ConfigFromEnv(os.LookupEnv)
 	if err != nil {
+		return err
+	}
+	if err := checkOutput(ctx, req.Output, s3); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "synthdesk-nats-")
@@ -199,7 +206,9 @@ func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector
 	}()
 	reply, err := pipeline.Submit(ctx, cfg.Conn, mustMarshal(req))
 	if err != nil {
-		return err
+		// A stage that failed at start leaves no intake to answer: its
+		// error is the cause.
+		return cmp.Or(stageError(stages), err)
 	}
 	fmt.Fprintf(stderr, "job %s: %d conversations, seed %d\n", reply.JobID, reply.Samples, reply.Seed)
 	jobs, _ := cfg.Conn.Jobs()
@@ -217,7 +226,7 @@ func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector
 	p, err := follow(fctx, jobs, reply.JobID, stderr)
 	if err != nil {
 		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
-			return errors.New("the stages stopped before the job finished (see the log above)")
+			return fmt.Errorf("the stages stopped before the job finished: %w", cmp.Or(stageError(stages), errors.New("see the log above")))
 		}
 		return err
 	}
@@ -226,6 +235,35 @@ func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector
 		location = st.URL(dataset.JobDir(reply.JobID))
 	}
 	return summarize(stdout, p, time.Since(start), location)
+}
+
+// stageError waits a little for the stages to stop and returns their
+// error, leaving it in the channel for the deferred wait; nil when they
+// are still running.
+func stageError(stages chan error) error {
+	select {
+	case err := <-stages:
+		stages <- err
+		return err
+	case <-time.After(5 * time.Second):
+		return nil
+	}
+}
+
+// checkOutput opens the output and checks it is writable, so a wrong
+// path, bucket or credential ends the run at once with the store's
+// reason instead of after the stages started.
+func checkOutput(ctx context.Context, output string, s3 store.S3Config) error {
+	st, err := store.Open(ctx, output, s3)
+	if err != nil {
+		return fmt.Errorf("%w: --out: %v", errUsage, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := st.Check(cctx); err != nil {
+		return fmt.Errorf("output %s: %w", output, err)
+	}
+	return nil
 }
 
 func noEnv(string) (string, bool) { return "", false }

@@ -20,7 +20,25 @@ type clusterFlags struct {
 	common service.Common
 }
 
-func (c *clusterFlags) bind(fs *flag.FlagSet) { c.common.Bind(fs, os.LookupEnv) }
+// clientFlags are the services' common flags a client uses: how to reach
+// NATS and the stream replicas the topology is checked with. The others
+// (--taxonomy among them) configure a service; a client's request flags
+// may bind the same names with their own meaning.
+var clientFlags = map[string]bool{
+	"nats": true, "nats-user": true, "nats-password-file": true, "nats-nkey-file": true,
+	"nats-tls-ca": true, "nats-tls-cert": true, "nats-tls-key": true, "stream-replicas": true,
+}
+
+func (c *clusterFlags) bind(fs *flag.FlagSet) {
+	all := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	c.common.Bind(all, os.LookupEnv)
+	all.VisitAll(func(f *flag.Flag) {
+		if clientFlags[f.Name] {
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	c.common.Concurrency = 1 // Finish validates it; a client has no handlers
+}
 
 func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error) {
 	if err := c.common.Finish(); err != nil {

@@ -49,6 +49,8 @@ type File struct {
 
 // LLMFigures are a job's generation costs.
 type LLMFigures struct {
+	// Generator is the "backend/model" that wrote the accepted records
+	// (several, comma-separated, when generators differed).
 	Generator        string  `json:"generator"`
 	Calls            int64   `json:"calls"`
 	Retries          int64   `json:"retries"`
@@ -57,6 +59,9 @@ type LLMFigures struct {
 	TokensEstimated  bool    `json:"tokens_estimated"`
 	LLMSeconds       float64 `json:"llm_seconds"`
 	GenerationFailed int64   `json:"generation_failed"`
+	// Cost is what the calls cost at the request's or the generator's
+	// prices per million tokens, in their currency; absent without prices.
+	Cost *float64 `json:"cost,omitempty"`
 	// Errors counts failed LLM attempts by kind (rate_limited, server,
 	// timeout, ...); each was retried or failed its task.
 	Errors map[string]int64 `json:"errors,omitempty"`

@@ -74,6 +74,9 @@ func (g *Generator) Fill(ctx context.Context, job Job, task record.Task) ([]reco
 					continue
 				}
 				out[i] = g.conversation(job, task.Slots[i], call.Specs[k], d.Turns)
+				if res.PromptVersion != "" {
+					out[i].PromptVersion = res.PromptVersion
+				}
 			}
 		}
 		pending = next
@@ -88,6 +91,7 @@ func (g *Generator) Fill(ctx context.Context, job Job, task record.Task) ([]reco
 
 func (g *Generator) call(job Job, task record.Task, group []int, try int) (llm.Call, error) {
 	call := llm.Call{
+		Taxonomy:    job.Taxonomy,
 		Model:       job.Model,
 		Temperature: job.Request.LLM.Temperature,
 		TopP:        job.Request.LLM.TopP,

@@ -104,3 +104,42 @@ func TestFillRetriesUnusableDraftsThenReportsThem(t *testing.T) {
 		})
 	}
 }
+
+// short answers its first call with only the first draft, as a model that
+// skips requests does, and every later call in full.
+type short struct {
+	llm.Backend
+	asked []int
+}
+
+func (s *short) Generate(ctx context.Context, call llm.Call) (llm.Result, error) {
+	s.asked = append(s.asked, len(call.Specs))
+	res, err := s.Backend.Generate(ctx, call)
+	if len(s.asked) == 1 {
+		res.Drafts = res.Drafts[:1]
+	}
+	return res, err
+}
+
+func TestFillAsksAgainForWhatAShortAnswerLeftOut(t *testing.T) {
+	b := &short{Backend: offline.New(offline.Config{})}
+	j := job(t, b, 3)
+	j.PerCall = 5
+	tk := task(t, j)
+	tk.Slots = tk.Slots[:5]
+	out, _, err := (&Generator{Retries: 2}).Fill(context.Background(), j, tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range out {
+		if c.GenerationError != "" || len(c.Turns) == 0 {
+			t.Fatalf("slot %d not filled: %q", c.Slot, c.GenerationError)
+		}
+	}
+	if len(b.asked) != 2 || b.asked[1] != 4 {
+		t.Errorf("calls asked for %v conversations, want [5 4]", b.asked)
+	}
+	if want := offline.Version + "+"; out[0].PromptVersion[:len(want)] != want {
+		t.Errorf("prompt_version %q", out[0].PromptVersion)
+	}
+}

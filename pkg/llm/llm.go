@@ -25,7 +25,10 @@ type Spec struct {
 
 // Call is one request to a backend for one or more conversations.
 type Call struct {
-	Specs       []Spec
+	Specs []Spec
+	// Taxonomy is the one the specs' intents belong to; backends whose
+	// material comes from it version their output by it (nil: default).
+	Taxonomy    *taxonomy.Taxonomy
 	Model       string
 	Temperature *float64
 	TopP        *float64
@@ -77,6 +80,9 @@ func (u *Usage) countError(k ErrorKind, n int) {
 type Result struct {
 	Drafts []Draft
 	Usage  Usage
+	// PromptVersion identifies what produced the drafts (the prompt as
+	// sent, the material used); empty means Backend.PromptVersion().
+	PromptVersion string
 }
 
 // Backend writes conversations. Implementations are safe for concurrent use.

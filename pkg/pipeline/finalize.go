@@ -126,6 +126,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		m.Stages[stage] = c
 	}
 	m.LLM = llmFigures(counts[StageGenerator])
+	m.LLM.Generator = generatorNames(m.Quality.Generators)
 	finished := time.Now().UTC()
 	m.Timing = dataset.Timing{CreatedAt: job.CreatedAt, FinishedAt: finished, Seconds: finished.Sub(job.CreatedAt).Seconds()}
 	if m.Timing.Seconds > 0 {
@@ -266,6 +267,7 @@ func llmFigures(c Counters) dataset.LLMFigures {
 		Calls:  c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
 		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
 		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
+		Cost: cost(c),
 	}
 }
 

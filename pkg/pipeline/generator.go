@@ -57,6 +57,9 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		}
 		convs, usage, err := gen.Fill(ctx, job, task)
 		countUsage(cnt, task.JobID, usage)
+		if price, ok := cfg.LLM.Price(info.job.Request.LLM, model); ok {
+			cnt.add(task.JobID, CounterCost, price.Nanos(usage))
+		}
 		if err != nil {
 			if llm.KindOf(err) != "" && !llm.IsRetryable(err) {
 				return bus.Permanent(err)
@@ -88,6 +91,10 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 // classifier before the generator pauses; the bus counts messages, each
 // the records of one task.
 const maxBacklog = 3000
+
+// CounterCost is the generator counter of a job's cost in billionths of
+// the currency its prices are in; present only when a price is known.
+const CounterCost = "cost_nanos"
 
 func countUsage(cnt *counters, job string, u llm.Usage) {
 	cnt.add(job, "llm_calls", int64(u.Calls))

@@ -32,6 +32,7 @@ type fullRow struct {
 	NoiseTags       []string `parquet:"noise_tags,list"`
 	LabelFlags      []string `parquet:"label_flags,list"`
 	Generator       string   `parquet:"generator"`
+	PromptVersion   string   `parquet:"prompt_version"`
 	RulesVersion    string   `parquet:"rules_version"`
 	PIIScrubbed     bool     `parquet:"pii_scrubbed"`
 	Turns           []struct {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -37,6 +36,9 @@ type LLMConfig struct {
 	PerCall int
 	// Metrics, when set, receive every call's outcome per backend.
 	Metrics *telemetry.Metrics
+	// Prices are the models' prices per million tokens, by model name;
+	// a request's own prices win.
+	Prices map[string]llm.Price
 }
 
 // Validate reports every configuration problem at once.
@@ -124,9 +126,9 @@ func NewLLMSet(cfg LLMConfig) (*LLMSet, error) {
 	return s, nil
 }
 
-func render(call llm.Call) (string, string, json.RawMessage, error) {
+func render(call llm.Call) (remote.Prompt, error) {
 	p, err := prompt.Render(call, prompt.Options{})
-	return p.System, p.User, p.Schema, err
+	return remote.Prompt{System: p.System, User: p.User, Schema: p.Schema, Version: p.Version}, err
 }
 
 // Resolve picks the backend, model and conversations per call for a
@@ -163,6 +165,20 @@ func (s *LLMSet) Resolve(o record.LLM) (llm.Backend, string, int, error) {
 		per = s.cfg.PerCall
 	}
 	return b, model, per, nil
+}
+
+// Price is the price a job's calls to model cost: the request's, where
+// it sets one, over the configured price of the model. ok is false when
+// neither says.
+func (s *LLMSet) Price(o record.LLM, model string) (llm.Price, bool) {
+	p, ok := s.cfg.Prices[model]
+	if o.PriceIn != nil {
+		p.In, ok = *o.PriceIn, true
+	}
+	if o.PriceOut != nil {
+		p.Out, ok = *o.PriceOut, true
+	}
+	return p, ok
 }
 
 func (s *LLMSet) names() []string {

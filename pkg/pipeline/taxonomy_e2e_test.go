@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
+	"github.com/synthdesk/synthdesk/pkg/llm/offline"
+	"github.com/synthdesk/synthdesk/pkg/llm/prompt"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/rules"
@@ -78,6 +81,7 @@ func TestTaxonomyCustomEndToEnd(t *testing.T) {
 					t.Fatalf("%s: rules_version %q, want the custom rules' (default is %q)", r.ConversationID, r.RulesVersion, defEngine.Version())
 				}
 			}
+			checkPromptVersions(t, rows, custom)
 			t.Logf("generator %s: rejections %v, regenerations %d", rows[0].Generator, job.Rejections, job.Regenerations)
 			if tt.mutate != nil && tt.inline == "" {
 				_, err := pipeline.Submit(context.Background(), c.conn, []byte(`{"samples": 10, "intents": {"track_order": 1}}`))
@@ -116,5 +120,28 @@ func TestTaxonomyInvalidInlineIsRefused(t *testing.T) {
 				t.Errorf("%d jobs stored after a refused request", len(keys))
 			}
 		})
+	}
+}
+
+// checkPromptVersions checks that every record's prompt_version names
+// what its generator used: the few-shot prompt and a hash of the
+// examples it showed for a remote model, the custom taxonomy's material
+// for the offline synthesizer.
+func checkPromptVersions(t *testing.T, rows []fullRow, custom *taxonomy.Taxonomy) {
+	t.Helper()
+	offlineVersion := offline.New(offline.Config{Taxonomy: custom}).PromptVersion()
+	if offlineVersion == offline.New(offline.Config{}).PromptVersion() {
+		t.Fatalf("the custom and default material have the same version %s", offlineVersion)
+	}
+	remote := regexp.MustCompile(`^` + regexp.QuoteMeta(prompt.Version) + `\+[0-9a-f]{8}$`)
+	for _, r := range rows {
+		switch {
+		case strings.HasPrefix(r.Generator, "offline/"):
+			if r.PromptVersion != offlineVersion {
+				t.Fatalf("%s: prompt_version %q, want the custom material's %q", r.ConversationID, r.PromptVersion, offlineVersion)
+			}
+		case !remote.MatchString(r.PromptVersion):
+			t.Fatalf("%s (%s): prompt_version %q, want %s+<8 hex digits of the examples shown>", r.ConversationID, r.Generator, r.PromptVersion, prompt.Version)
+		}
 	}
 }

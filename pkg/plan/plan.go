@@ -66,21 +66,23 @@ func largestRemainder(n int, w []float64, total float64) []int {
 }
 
 // Slots assigns every slot of the job an intent and a split. Intents are
-// interleaved in a seeded random order, so every task mixes intents; the
-// splits of each intent's slots follow the requested ratios exactly
-// (largest remainder per intent), so the split is stratified by intent.
+// interleaved in a seeded random order, so every task mixes intents. The
+// split of each slot is fixed here, not drawn per record: the counts
+// follow the requested ratios exactly, both per intent (the split is
+// stratified by intent) and in total (see SplitCounts).
 func Slots(quotas []record.Quota, split record.Split, seed int64) []record.Slot {
 	total := 0
-	for _, q := range quotas {
+	counts := make([]int, len(quotas))
+	for i, q := range quotas {
 		total += q.Count
+		counts[i] = q.Count
 	}
 	slots := make([]record.Slot, 0, total)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed51075))
-	ratios := []float64{split.Train, split.Validation, split.Test}
 	names := []string{record.SplitTrain, record.SplitValidation, record.SplitTest}
-	for _, q := range quotas {
-		per := largestRemainder(q.Count, ratios, split.Train+split.Validation+split.Test)
-		for s, n := range per {
+	perIntent := SplitCounts(counts, split)
+	for i, q := range quotas {
+		for s, n := range perIntent[i] {
 			for range n {
 				slots = append(slots, record.Slot{Intent: q.Intent, Split: names[s]})
 			}
@@ -91,6 +93,105 @@ func Slots(quotas []record.Quota, split record.Split, seed int64) []record.Slot 
 		slots[i].Index = int64(i)
 	}
 	return slots
+}
+
+// SplitCounts divides each of counts over the train, validation and test
+// ratios of split. Every cell is its exact share rounded down or up, each
+// row adds up to its count, and the column totals are the total's shares
+// by largest remainder: 2,000 rows over 27 intents at 0.8/0.1/0.1 give
+// exactly 1,600/200/200.
+func SplitCounts(counts []int, split record.Split) [][3]int {
+	ratios := []float64{split.Train, split.Validation, split.Test}
+	sum := split.Train + split.Validation + split.Test
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	out := make([][3]int, len(counts))
+	if sum <= 0 {
+		return out
+	}
+	need := largestRemainder(total, ratios, sum) // per column, floors removed below
+	r := rounder{frac: make([][3]float64, len(counts)), up: make([][3]bool, len(counts)), ratios: ratios}
+	extra := make([]int, len(counts))
+	for i, n := range counts {
+		extra[i] = n
+		for j, w := range ratios {
+			exact := float64(n) * w / sum
+			out[i][j] = int(math.Floor(exact))
+			r.frac[i][j] = exact - float64(out[i][j])
+			extra[i] -= out[i][j]
+			need[j] -= out[i][j]
+		}
+	}
+	copy(r.need[:], need)
+	// Give each row its rounded-up cells, preferring its largest
+	// remainders; a column already full passes a unit on along an
+	// augmenting path. Only cells with a remainder round up, unless no
+	// such assignment exists (never seen, kept as a safety net).
+	for _, strict := range []bool{true, false} {
+		r.strict = strict
+		for i := range counts {
+			for extra[i] > 0 {
+				r.seen = [3]bool{}
+				if !r.augment(i) {
+					break
+				}
+				extra[i]--
+			}
+		}
+	}
+	for i := range out {
+		for j := range 3 {
+			if r.up[i][j] {
+				out[i][j]++
+			}
+		}
+	}
+	return out
+}
+
+// rounder finds which cells of a split table round up: a bipartite
+// assignment of rows' missing units to columns with room.
+type rounder struct {
+	frac   [][3]float64
+	up     [][3]bool
+	need   [3]int
+	seen   [3]bool
+	ratios []float64
+	strict bool
+}
+
+func (r *rounder) allowed(i, j int) bool {
+	if r.strict {
+		return r.frac[i][j] > 1e-9
+	}
+	return r.ratios[j] > 0
+}
+
+// augment gives row i one more rounded-up cell, moving other rows' cells
+// between columns when that makes room; false when impossible.
+func (r *rounder) augment(i int) bool {
+	cols := []int{0, 1, 2}
+	sort.SliceStable(cols, func(a, b int) bool { return r.frac[i][cols[a]] > r.frac[i][cols[b]] })
+	for _, j := range cols {
+		if r.up[i][j] || r.seen[j] || !r.allowed(i, j) {
+			continue
+		}
+		r.seen[j] = true
+		if r.need[j] > 0 {
+			r.need[j]--
+			r.up[i][j] = true
+			return true
+		}
+		for k := range r.up {
+			if k != i && r.up[k][j] && r.augment(k) {
+				r.up[k][j], r.up[i][j] = false, true
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Tasks cuts slots into generator tasks of at most size slots each.

@@ -1,6 +1,9 @@
 package plan
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/synthdesk/synthdesk/pkg/record"
@@ -101,5 +104,78 @@ func TestTasksCoverEverySlotOnce(t *testing.T) {
 	}
 	if len(seen) != 101 {
 		t.Errorf("covered %d slots, want 101", len(seen))
+	}
+}
+
+// TestSplitsAreExactInTotal plans 2,000 rows over 27 intents: the splits
+// must add up to exactly 1,600/200/200 while each intent's split counts
+// stay within one of their exact shares and add up to its quota.
+func TestSplitsAreExactInTotal(t *testing.T) {
+	names := make([]string, 27)
+	for i := range names {
+		names[i] = fmt.Sprintf("intent_%02d", i)
+	}
+	split := record.Split{Train: 0.8, Validation: 0.1, Test: 0.1}
+	quotas := Quotas(2000, names, nil)
+	totals := map[string]int{}
+	perIntent := map[string]map[string]int{}
+	for _, s := range Slots(quotas, split, 11) {
+		totals[s.Split]++
+		if perIntent[s.Intent] == nil {
+			perIntent[s.Intent] = map[string]int{}
+		}
+		perIntent[s.Intent][s.Split]++
+	}
+	if totals["train"] != 1600 || totals["validation"] != 200 || totals["test"] != 200 {
+		t.Errorf("split totals %v, want 1600/200/200", totals)
+	}
+	for _, q := range quotas {
+		got := perIntent[q.Intent]
+		for name, ratio := range map[string]float64{"train": 0.8, "validation": 0.1, "test": 0.1} {
+			exact := float64(q.Count) * ratio
+			if float64(got[name]) < math.Floor(exact) || float64(got[name]) > math.Ceil(exact) {
+				t.Errorf("%s: %d %s rows, exact share %.2f", q.Intent, got[name], name, exact)
+			}
+		}
+	}
+}
+
+// TestSplitCountsProperties checks many random tables: rows add up to
+// their counts, columns to the total's largest-remainder shares, and every
+// cell is its exact share rounded down or up.
+func TestSplitCountsProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 500 {
+		counts := make([]int, 1+rng.IntN(40))
+		total := 0
+		for i := range counts {
+			counts[i] = rng.IntN(200)
+			total += counts[i]
+		}
+		w := []float64{rng.Float64(), rng.Float64() * float64(rng.IntN(2)), rng.Float64()}
+		split := record.Split{Train: w[0], Validation: w[1], Test: w[2]}
+		sum := w[0] + w[1] + w[2]
+		got := SplitCounts(counts, split)
+		cols := largestRemainder(total, w, sum)
+		var colSum [3]int
+		for i, row := range got {
+			rowSum := 0
+			for j, n := range row {
+				exact := float64(counts[i]) * w[j] / sum
+				if float64(n) < math.Floor(exact)-1e-9 || float64(n) > math.Ceil(exact)+1e-9 {
+					t.Fatalf("trial %d: cell %d,%d = %d, exact %.3f", trial, i, j, n, exact)
+				}
+				rowSum += n
+				colSum[j] += n
+			}
+			if rowSum != counts[i] {
+				t.Fatalf("trial %d: row %d adds up to %d, want %d", trial, i, rowSum, counts[i])
+			}
+		}
+		for j := range 3 {
+			if colSum[j] != cols[j] {
+				t.Fatalf("trial %d: column %d adds up to %d, want %d (counts %v, ratios %v)", trial, j, colSum[j], cols[j], counts, w)
+			}
+		}
 	}
 }

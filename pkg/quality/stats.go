@@ -20,6 +20,8 @@ type Stats struct {
 	agree      int64
 	scrubbed   int64
 	intents    map[string]int64
+	splits     map[string]int64
+	generators map[string]int64
 	noise      map[string]int64
 	flags      map[string]int64
 	turns      map[int]int64
@@ -33,11 +35,13 @@ type Stats struct {
 // NewStats returns empty statistics.
 func NewStats() *Stats {
 	return &Stats{
-		intents: make(map[string]int64),
-		noise:   make(map[string]int64),
-		flags:   make(map[string]int64),
-		turns:   make(map[int]int64),
-		chars:   make(map[int]int64),
+		intents:    make(map[string]int64),
+		splits:     make(map[string]int64),
+		generators: make(map[string]int64),
+		noise:      make(map[string]int64),
+		flags:      make(map[string]int64),
+		turns:      make(map[int]int64),
+		chars:      make(map[int]int64),
 	}
 }
 
@@ -45,6 +49,8 @@ func NewStats() *Stats {
 func (s *Stats) Add(c *record.Conversation) {
 	s.records++
 	s.intents[c.Intent]++
+	s.splits[c.Split]++
+	s.generators[c.Generator]++
 	if c.Intent == c.RequestedIntent {
 		s.agree++
 	}

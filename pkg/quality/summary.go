@@ -5,6 +5,10 @@ type Summary struct {
 	Records int64 `json:"records"`
 	// Intents counts records per final intent label.
 	Intents map[string]int64 `json:"intents"`
+	// Splits counts records per split (train, validation, test).
+	Splits map[string]int64 `json:"splits"`
+	// Generators counts records per generator ("backend/model").
+	Generators map[string]int64 `json:"generators"`
 	// LabelAgreement is the share of records whose intent equals the
 	// requested intent.
 	LabelAgreement float64 `json:"label_agreement"`
@@ -41,6 +45,8 @@ func (s *Stats) Summary() Summary {
 	sum := Summary{
 		Records:          s.records,
 		Intents:          copyCounts(s.intents),
+		Splits:           copyCounts(s.splits),
+		Generators:       copyCounts(s.generators),
 		Turns:            copyCounts(s.turns),
 		Confidence:       s.confidence,
 		TurnsPercentiles: percentiles(s.turns, s.records),

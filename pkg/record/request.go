@@ -52,6 +52,11 @@ type LLM struct {
 	MaxTokens   int      `json:"max_tokens,omitempty"`
 	// PerCall is the number of conversations asked for in one LLM call.
 	PerCall int `json:"per_call,omitempty"`
+	// PriceIn and PriceOut are what the model costs per million prompt
+	// and completion tokens; with them the job reports its cost. Unset,
+	// the generator's price for the model applies, if any.
+	PriceIn  *float64 `json:"price_in,omitempty"`
+	PriceOut *float64 `json:"price_out,omitempty"`
 }
 
 // Noise selects the noise applied to customer turns.
@@ -264,6 +269,14 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 	}
 	if r.LLM.PerCall < 0 || r.LLM.PerCall > 50 {
 		bad("llm.per_call", "must be from 0 to 50, got %d", r.LLM.PerCall)
+	}
+	for _, f := range []struct {
+		field string
+		p     *float64
+	}{{"llm.price_in", r.LLM.PriceIn}, {"llm.price_out", r.LLM.PriceOut}} {
+		if f.p != nil && !(*f.p >= 0 && *f.p <= 1e6) {
+			bad(f.field, "price per million tokens must be from 0 to 1e6, got %v", *f.p)
+		}
 	}
 	for _, name := range sortedKeys(r.Noise.Rates) {
 		if v := r.Noise.Rates[name]; !(v >= 0 && v <= 1) {

@@ -22,6 +22,7 @@ var cardTemplate = template.Must(template.New("card").Funcs(template.FuncMap{
 	"cell":  mdCell,
 	"fence": mdFence,
 	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+	"deref": func(f *float64) float64 { return *f },
 }).Parse(cardSource))
 
 // cardData is what the card template shows.
@@ -79,21 +80,29 @@ func Card(m dataset.Manifest) ([]byte, error) {
 }
 
 // splitTable gives the split ratios of the request and the rows each
-// should hold; the split of a record is drawn per slot, so the counts are
-// expectations.
+// split holds. The split of every slot is fixed when the job is planned,
+// so the rows follow the ratios exactly, per intent and in total.
 func splitTable(m dataset.Manifest) table {
+	t := table{Head: []string{"split", "ratio", "rows"}}
+	for _, r := range splitRatios(m) {
+		t.Rows = append(t.Rows, []string{r.name, fmt.Sprintf("%.2f", r.ratio), fmt.Sprint(m.Quality.Splits[r.name])})
+	}
+	return t
+}
+
+type splitRatio struct {
+	name  string
+	ratio float64
+}
+
+// splitRatios are the request's split ratios, with the defaults when it
+// set none.
+func splitRatios(m dataset.Manifest) []splitRatio {
 	s := m.Request.Split
 	if s.Train+s.Validation+s.Test == 0 {
 		s.Train, s.Validation, s.Test = 0.8, 0.1, 0.1
 	}
-	t := table{Head: []string{"split", "ratio", "expected rows"}}
-	for _, r := range []struct {
-		name  string
-		ratio float64
-	}{{"train", s.Train}, {"validation", s.Validation}, {"test", s.Test}} {
-		t.Rows = append(t.Rows, []string{r.name, fmt.Sprintf("%.2f", r.ratio), fmt.Sprintf("≈ %.0f", r.ratio*float64(m.Rows))})
-	}
-	return t
+	return []splitRatio{{"train", s.Train}, {"validation", s.Validation}, {"test", s.Test}}
 }
 
 // paths returns the job folder and the output root of m as plain paths or

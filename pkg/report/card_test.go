@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,32 @@ func TestCardFrontMatter(t *testing.T) {
 	}
 	if fm["license"] != "other" {
 		t.Errorf("license = %v", fm["license"])
+	}
+}
+
+// TestCardFrontMatterMapsSplits checks that the Hub metadata gives each
+// split with rows a configuration reading that split's rows, and no
+// other, from the parts.
+func TestCardFrontMatterMapsSplits(t *testing.T) {
+	m, _ := fixture(t)
+	m.Request.Split = record.Split{Train: 0.9, Validation: 0, Test: 0.1}
+	fm, _ := frontMatterOf(t, card(t, m))
+	configs, _ := fm["configs"].([]any)
+	want := []string{"train", "test"}
+	if len(configs) != len(want) {
+		t.Fatalf("configs %v, want one per split with rows %v", fm["configs"], want)
+	}
+	for i, c := range configs {
+		cfg := c.(map[string]any)
+		files := cfg["data_files"].([]any)[0].(map[string]any)
+		filter := fmt.Sprint(cfg["filters"])
+		if cfg["config_name"] != want[i] || files["split"] != want[i] || files["path"] != "part-*.parquet" ||
+			filter != fmt.Sprintf("[[split == %s]]", want[i]) {
+			t.Errorf("config %d = %v, want split %s from part-*.parquet filtered on it", i, cfg, want[i])
+		}
+		if isDefault, _ := cfg["default"].(bool); isDefault != (i == 0) {
+			t.Errorf("config %s default = %v", want[i], cfg["default"])
+		}
 	}
 }
 
@@ -141,7 +168,7 @@ func TestCardContent(t *testing.T) {
 	_, body := frontMatterOf(t, card(t, m))
 	for _, want := range []string{
 		"## This data is synthetic", "not real\ncustomer data", "## Schema", "## Counts per intent",
-		"## Splits", "| validation | 0.10 | ≈ 270 |", "## Generation settings", "```json\n{", `"seed": 1234`,
+		"## Splits", "| validation | 0.10 | 270 |", "Splits are not drawn at random", "## Generation settings", "```json\n{", `"seed": 1234`,
 		`"backend": "openai"`, `"model": "gpt-4o-mini"`, `"profile": "realistic"`,
 		"## Quality", "| label noise rate (1 − label agreement) | 3.8% |", "| `label_disagreement` | 212 |",
 		"## Intended use", "## Limitations", "Labels come from rules", "Synthetic distribution shift",

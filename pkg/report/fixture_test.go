@@ -67,6 +67,7 @@ func fixture(t testing.TB) (dataset.Manifest, []record.Conversation) {
 	q.NoiseTags = map[string]int64{"typo": 611, "casing": 402, "abbreviation": 188, "missing_punctuation": 377}
 	q.LabelFlags = map[string]int64{"disagreement": 0, "noise_flip": 41}
 	q.PIIScrubbed = 57
+	q.Splits = map[string]int64{"train": q.Records - 540, "validation": 270, "test": 270}
 	m.Quality = q
 	m.Rows = q.Records
 	for p := range 6 {

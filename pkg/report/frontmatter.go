@@ -20,9 +20,14 @@ type frontMatter struct {
 	Configs        []config `yaml:"configs"`
 }
 
+// config is one Hub configuration. Filters are passed to the Parquet
+// builder (datasets' ParquetConfig.filters): every part holds rows of
+// all three splits, told apart by the split column.
 type config struct {
 	Name      string     `yaml:"config_name"`
 	DataFiles []dataFile `yaml:"data_files"`
+	Filters   [][]string `yaml:"filters,omitempty"`
+	Default   bool       `yaml:"default,omitempty"`
 }
 
 type dataFile struct {
@@ -40,8 +45,7 @@ func metadata(m dataset.Manifest) (string, error) {
 		Tags:           []string{"synthetic", "customer-service", "intent-classification"},
 		TaskCategories: []string{"text-classification"},
 		SizeCategories: []string{sizeCategory(m.Rows)},
-		// Only accepted parts: rejected/ holds records the gate turned down.
-		Configs: []config{{Name: "default", DataFiles: []dataFile{{Split: "train", Path: "part-*.parquet"}}}},
+		Configs:        splitConfigs(m),
 	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
@@ -53,6 +57,24 @@ func metadata(m dataset.Manifest) (string, error) {
 		return "", fmt.Errorf("report: encode card metadata: %w", err)
 	}
 	return "---\n" + b.String() + "---\n", nil
+}
+
+// splitConfigs maps the parts to the splits: one configuration per split
+// with rows, named after it and reading the rows of that split from every
+// part, the train one the default. Only accepted parts: rejected/ holds
+// records the gate turned down.
+func splitConfigs(m dataset.Manifest) []config {
+	var out []config
+	for _, r := range splitRatios(m) {
+		if r.ratio <= 0 {
+			continue
+		}
+		out = append(out, config{
+			Name: r.name, DataFiles: []dataFile{{Split: r.name, Path: "part-*.parquet"}},
+			Filters: [][]string{{"split", "==", r.name}}, Default: len(out) == 0,
+		})
+	}
+	return out
 }
 
 // sizeCategory is the Hugging Face size_categories bucket of n rows.

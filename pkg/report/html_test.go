@@ -287,3 +287,27 @@ func FuzzHTMLText(f *testing.F) {
 		}
 	})
 }
+
+// TestReportsShowGeneratorAndCost checks that the report and the card
+// name the generator and give the cost when the job had prices, and say
+// how to get one when it had none.
+func TestReportsShowGeneratorAndCost(t *testing.T) {
+	m, samples := fixture(t)
+	m.LLM.Generator = "openai/gpt-4o-mini"
+	cost := 1.23456
+	m.LLM.Cost = &cost
+	_, page := render(t, m, samples)
+	c := card(t, m)
+	for _, want := range []string{"openai/gpt-4o-mini", "1.2346"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+		if !strings.Contains(c, want) {
+			t.Errorf("card lacks %q", want)
+		}
+	}
+	m.LLM.Cost = nil
+	if _, page = render(t, m, samples); !strings.Contains(string(page), "--price-in") {
+		t.Errorf("report.html of a job without prices does not say how to get a cost")
+	}
+}

@@ -94,7 +94,16 @@ func llmTable(m dataset.Manifest) table {
 		{"tokens per accepted row", perRow},
 		{"token counts", tokens},
 		{"LLM seconds", fmt.Sprintf("%.1f", l.LLMSeconds)},
+		{"cost", costText(l.Cost)},
 	}}
+}
+
+// costText shows a job's cost, or how to get one.
+func costText(c *float64) string {
+	if c == nil {
+		return "– (no prices: --price-in and --price-out, or the generator's --llm-prices)"
+	}
+	return fmt.Sprintf("%.4f (at the prices per million tokens given)", *c)
 }
 
 func timingTable(m dataset.Manifest) table {

@@ -1,12 +1,14 @@
 package service
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/synthdesk/synthdesk/pkg/llm"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 )
 
@@ -16,6 +18,7 @@ type LLMFlags struct {
 	URL     string
 	KeyFile string
 	models  string
+	prices  string
 }
 
 // Bind registers the flags. --llm-url sets the URL of the default backend;
@@ -32,10 +35,14 @@ func (l *LLMFlags) Bind(fs *flag.FlagSet, env Env) {
 	fs.IntVar(&l.Config.MaxInFlight, "llm-max-inflight", Int(env, "SYNTHDESK_LLM_MAX_INFLIGHT", 16), "concurrent LLM calls per replica [SYNTHDESK_LLM_MAX_INFLIGHT]")
 	fs.IntVar(&l.Config.PerCall, "llm-per-call", Int(env, "SYNTHDESK_LLM_PER_CALL", 4), "conversations per remote LLM call [SYNTHDESK_LLM_PER_CALL]")
 	fs.DurationVar(&l.Config.Timeout, "llm-timeout", 2*time.Minute, "deadline of one LLM call; a call past it is retried")
+	fs.StringVar(&l.prices, "llm-prices", Str(env, "SYNTHDESK_LLM_PRICES", ""), "prices per million prompt/completion tokens by model, e.g. gpt-4o-mini=0.15/0.60; jobs then report their cost [SYNTHDESK_LLM_PRICES]")
 }
 
-// Build resolves the flags into a backend set.
-func (l *LLMFlags) Build() (*pipeline.LLMSet, error) {
+// Finish applies the flags that complete others (--llm-url, the key file,
+// the model and price lists) and validates the result, reporting every
+// problem at once. Call it once, after parsing.
+func (l *LLMFlags) Finish() error {
+	var errs []error
 	if l.URL != "" {
 		switch l.Config.Default {
 		case "ollama":
@@ -43,16 +50,29 @@ func (l *LLMFlags) Build() (*pipeline.LLMSet, error) {
 		case "openai":
 			l.Config.OpenAIURL = l.URL
 		default:
-			return nil, fmt.Errorf("--llm-url needs --llm ollama or --llm openai")
+			errs = append(errs, fmt.Errorf("--llm-url needs --llm ollama or --llm openai, got --llm %s", l.Config.Default))
 		}
 	}
 	if l.KeyFile != "" {
 		b, err := os.ReadFile(l.KeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("openai api key file: %w", err)
+			errs = append(errs, fmt.Errorf("openai api key file: %w", err))
 		}
 		l.Config.OpenAIKey = strings.TrimSpace(string(b))
 	}
 	l.Config.Models = SplitList(l.models)
+	prices, err := llm.ParsePrices(l.prices)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--llm-prices: %w", err))
+	}
+	l.Config.Prices = prices
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return l.Config.Validate()
+}
+
+// Build returns the backend set; Finish must have succeeded.
+func (l *LLMFlags) Build() (*pipeline.LLMSet, error) {
 	return pipeline.NewLLMSet(l.Config)
 }

@@ -60,6 +60,9 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := LLMFlags{Config: pipeline.LLMConfig{Default: "openai", Model: "m", OpenAIKey: canary}, URL: "http://127.0.0.1:1/v1"}
+	if err := l.Finish(); err != nil {
+		t.Fatal(err)
+	}
 	llms, err := l.Build()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -54,7 +56,7 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) er
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
-	tmp, err := os.CreateTemp(dir, tmpPrefix+filepath.Base(dst)+"-*")
+	tmp, err := createTemp(dir, tmpPrefix+filepath.Base(dst)+"-")
 	if err != nil {
 		return fmt.Errorf("store: put %s: %w", key, err)
 	}
@@ -70,6 +72,25 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) er
 		return fmt.Errorf("store: put %s: sync folder: %w", key, err)
 	}
 	return nil
+}
+
+// fileMode is the mode of written files before the umask: datasets are
+// read by other users and containers (0644 under the usual umask 022).
+// os.CreateTemp would give 0600, which the rename would keep.
+const fileMode = 0o666
+
+// createTemp creates a new file in dir named prefix and a random suffix,
+// with fileMode.
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 100 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
 }
 
 // writeSynced copies exactly size bytes (all of r when size < 0) to f,

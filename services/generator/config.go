@@ -29,7 +29,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	return c, errors.Join(c.Common.Finish(), c.LLM.Config.Validate())
+	return c, errors.Join(c.Common.Finish(), c.LLM.Finish())
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {

@@ -67,7 +67,13 @@ func (s *Sim) write(ctx context.Context, reqs []Request) ([]conversation, error)
 	for _, r := range reqs {
 		in, ok := s.cfg.Taxonomy.Lookup(r.Intent)
 		if !ok {
-			continue // an intent the taxonomy lacks is simply not answered
+			// Not answered: the answer is short, which the client must
+			// handle as it would a model skipping a request.
+			s.stats.unknownIntent(r.Intent)
+			if s.cfg.UnknownIntent != nil {
+				s.cfg.UnknownIntent(r.Intent)
+			}
+			continue
 		}
 		s.mu.Lock()
 		seed := s.rng.Int64()

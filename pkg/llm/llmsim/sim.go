@@ -58,6 +58,10 @@ type Config struct {
 	// Models are the model names served; empty means any name is served
 	// and "sim" is listed.
 	Models []string
+	// UnknownIntent, when set, is called for every conversation asked
+	// for an intent Taxonomy lacks; the answer leaves it out, as a model
+	// that skips a request does. Stats count them too.
+	UnknownIntent func(intent string)
 }
 
 // Validate reports every configuration problem at once.

@@ -23,6 +23,9 @@ type Stats struct {
 	InFlight int `json:"in_flight"`
 	// BusySlotSeconds integrates the number of busy slots over time.
 	BusySlotSeconds float64 `json:"busy_slot_seconds"`
+	// UnknownIntents counts conversations asked for intents the
+	// simulator's taxonomy lacks, left out of the answers.
+	UnknownIntents map[string]int64 `json:"unknown_intents,omitempty"`
 }
 
 type stats struct {
@@ -31,6 +34,15 @@ type stats struct {
 }
 
 func newStats() *stats { return &stats{s: Stats{Served: map[string]int64{}}} }
+
+func (st *stats) unknownIntent(name string) {
+	st.mu.Lock()
+	if st.s.UnknownIntents == nil {
+		st.s.UnknownIntents = map[string]int64{}
+	}
+	st.s.UnknownIntents[name]++
+	st.mu.Unlock()
+}
 
 func (st *stats) request() {
 	st.mu.Lock()
@@ -52,5 +64,6 @@ func (st *stats) snapshot() Stats {
 	defer st.mu.Unlock()
 	c := st.s
 	c.Served = maps.Clone(st.s.Served)
+	c.UnknownIntents = maps.Clone(st.s.UnknownIntents)
 	return c
 }

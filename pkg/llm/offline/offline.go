@@ -44,9 +44,11 @@ type Config struct {
 
 // Synth is the offline synthesizer. It is safe for concurrent use.
 type Synth struct {
-	version string
-	cache   sync.Map // *taxonomy.Intent -> *compiled
-	cached  atomic.Int64
+	version  string
+	cache    sync.Map // *taxonomy.Intent -> *compiled
+	cached   atomic.Int64
+	versions sync.Map // *taxonomy.Taxonomy -> string
+	nversion atomic.Int64
 }
 
 var _ llm.Backend = (*Synth)(nil)
@@ -83,6 +85,24 @@ func (s *Synth) Name(model string) string {
 // "offline-1+<hash>".
 func (s *Synth) PromptVersion() string { return s.version }
 
+// versionFor is PromptVersion for the material of t (nil: Config's).
+// Loaded taxonomies are immutable, so it is kept per pointer.
+func (s *Synth) versionFor(t *taxonomy.Taxonomy) string {
+	if t == nil {
+		return s.version
+	}
+	if v, ok := s.versions.Load(t); ok {
+		return v.(string)
+	}
+	v := Version + "+" + materialHash(t)
+	if s.nversion.Add(1) > maxCached {
+		s.versions.Clear()
+		s.nversion.Store(1)
+	}
+	s.versions.Store(t, v)
+	return v
+}
+
 // Generate composes one draft per Spec. It fails as a whole only when ctx
 // is done; a Spec that cannot be composed gets a Draft.Err.
 func (s *Synth) Generate(ctx context.Context, call llm.Call) (llm.Result, error) {
@@ -106,6 +126,7 @@ func (s *Synth) Generate(ctx context.Context, call llm.Call) (llm.Result, error)
 			completion += len(t.Text) + 4
 		}
 	}
+	res.PromptVersion = s.versionFor(call.Taxonomy)
 	res.Usage = llm.Usage{
 		PromptTokens:     tokens(prompt),
 		CompletionTokens: tokens(completion),

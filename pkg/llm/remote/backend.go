@@ -5,6 +5,7 @@
 package remote
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -46,11 +47,12 @@ func (b *Backend) Generate(ctx context.Context, call llm.Call) (llm.Result, erro
 	if err != nil {
 		return llm.Result{}, &llm.CallError{Backend: b.kind, Kind: llm.KindPermanent, Err: err}
 	}
-	system, user, schema, err := b.cfg.Render(call)
+	p, err := b.cfg.Render(call)
 	if err != nil {
 		return llm.Result{}, &llm.CallError{Backend: b.kind, Kind: llm.KindPermanent, Err: err}
 	}
-	m, opts, err := b.model(schema)
+	system, user := p.System, p.User
+	m, opts, err := b.model(p.Schema)
 	if err != nil {
 		return llm.Result{}, b.redacted(llm.KindPermanent, 0, err)
 	}
@@ -60,7 +62,7 @@ func (b *Backend) Generate(ctx context.Context, call llm.Call) (llm.Result, erro
 		callCtx, cancel = context.WithTimeout(ctx, b.cfg.Timeout)
 	}
 	defer cancel()
-	callCtx, out := withOutcome(callCtx)
+	callCtx, out := withOutcome(callCtx, call.Temperature == nil)
 	start := time.Now()
 	resp, err := m.GenerateContent(callCtx, []llms.MessageContent{
 		llms.TextParts(llms.ChatMessageTypeSystem, system),
@@ -76,7 +78,7 @@ func (b *Backend) Generate(ctx context.Context, call llm.Call) (llm.Result, erro
 	}
 	usage := usageOf(info, system+user, content)
 	usage.Seconds, usage.Calls = seconds, 1
-	return llm.Result{Drafts: b.parse(content, call), Usage: usage}, nil
+	return llm.Result{Drafts: b.parse(content, call), Usage: usage, PromptVersion: cmp.Or(p.Version, b.cfg.PromptVersion)}, nil
 }
 
 func (b *Backend) parse(content string, call llm.Call) []llm.Draft {

@@ -16,9 +16,17 @@ import (
 // allow-list.
 var ErrModelNotAllowed = errors.New("model not allowed")
 
-// RenderFunc turns a call into the chat messages and the JSON Schema of
-// the expected answer (nil schema: plain JSON mode).
-type RenderFunc func(llm.Call) (system, user string, schema json.RawMessage, err error)
+// Prompt is a rendered call: the chat messages, the JSON Schema of the
+// expected answer (nil: plain JSON mode) and the version that identifies
+// the text sent, recorded as the records' prompt_version.
+type Prompt struct {
+	System, User string
+	Schema       json.RawMessage
+	Version      string
+}
+
+// RenderFunc turns a call into its prompt.
+type RenderFunc func(llm.Call) (Prompt, error)
 
 // ParseFunc turns a model's answer into one draft per spec of call.
 type ParseFunc func(answer string, call llm.Call) []llm.Draft
@@ -43,7 +51,8 @@ type Config struct {
 	Timeout time.Duration
 	// Render builds the prompt (required).
 	Render RenderFunc
-	// PromptVersion is reported by the backend.
+	// PromptVersion is reported by the backend, and on a call's records
+	// when its Prompt has no Version.
 	PromptVersion string
 	// Parse reads the answer; nil means parse.ForIntents on the specs'
 	// intent names.

@@ -22,9 +22,9 @@ import (
 
 const canaryKey = "sk-canary-7f3e9b1d0c2a"
 
-func render(call llm.Call) (string, string, json.RawMessage, error) {
+func render(call llm.Call) (remote.Prompt, error) {
 	p, err := prompt.Render(call, prompt.Options{})
-	return p.System, p.User, p.Schema, err
+	return remote.Prompt{System: p.System, User: p.User, Schema: p.Schema, Version: p.Version}, err
 }
 
 func parseRequests(user string) []llmsim.Request {

@@ -1,7 +1,10 @@
 package remote
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,12 +18,16 @@ type outcome struct {
 	status     int
 	retryAfter time.Duration
 	err        error
+	// defaultTemperature asks the transport to drop the temperature the
+	// langchaingo clients always send (0 when unset), so the server uses
+	// the model's default instead of greedy decoding.
+	defaultTemperature bool
 }
 
 type outcomeKey struct{}
 
-func withOutcome(ctx context.Context) (context.Context, *outcome) {
-	o := &outcome{}
+func withOutcome(ctx context.Context, defaultTemperature bool) (context.Context, *outcome) {
+	o := &outcome{defaultTemperature: defaultTemperature}
 	return context.WithValue(ctx, outcomeKey{}, o), o
 }
 
@@ -29,8 +36,16 @@ func withOutcome(ctx context.Context) (context.Context, *outcome) {
 type recorder struct{ base http.RoundTripper }
 
 func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	o, ok := req.Context().Value(outcomeKey{}).(*outcome)
+	if ok && o.defaultTemperature && req.Body != nil {
+		var err error
+		if req, err = withoutTemperature(req); err != nil {
+			o.err = err
+			return nil, err
+		}
+	}
 	resp, err := r.base.RoundTrip(req)
-	if o, ok := req.Context().Value(outcomeKey{}).(*outcome); ok {
+	if ok {
 		o.err = err
 		if resp != nil {
 			o.status = resp.StatusCode
@@ -66,4 +81,32 @@ func instrument(c *http.Client) *http.Client {
 	}
 	cp.Transport = recorder{base: base}
 	return &cp
+}
+
+// withoutTemperature returns req with "temperature" removed from its JSON
+// body: at the top level (OpenAI) and under "options" (Ollama). A body
+// that is not a JSON object is sent as it is.
+func withoutTemperature(req *http.Request) (*http.Request, error) {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) == nil {
+		delete(doc, "temperature")
+		var opts map[string]json.RawMessage
+		if raw, ok := doc["options"]; ok && json.Unmarshal(raw, &opts) == nil {
+			delete(opts, "temperature")
+			doc["options"], _ = json.Marshal(opts) // raw values always marshal
+		}
+		if b, err := json.Marshal(doc); err == nil {
+			body = b
+		}
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return r, nil
 }
