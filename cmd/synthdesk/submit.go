@@ -32,7 +32,8 @@ func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := conn.Ensure(ctx, bus.Topology{Replicas: c.common.StreamReplicas}); err != nil {
+	// A client binds to what the services created and never changes it.
+	if err := conn.Bind(ctx); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
