@@ -37,6 +37,12 @@ type Config struct {
 	MaxSamples int
 	TaskSize   int
 	LLM        *LLMSet
+	// IntakeChunk is the number of tasks published between two records of
+	// intake progress (default 1000); IntakeResume is how long a running
+	// job's publishing may stand still before a generator replica takes
+	// it over, and how often replicas look (default 30s).
+	IntakeChunk  int
+	IntakeResume time.Duration
 
 	// Validator: an optional LLM judge scoring each record that passes the
 	// checks (quality_score); nil means no judging.
@@ -68,6 +74,12 @@ func (c *Config) Defaults() {
 	}
 	if c.TaskSize == 0 {
 		c.TaskSize = 32
+	}
+	if c.IntakeChunk == 0 {
+		c.IntakeChunk = 1000
+	}
+	if c.IntakeResume == 0 {
+		c.IntakeResume = 30 * time.Second
 	}
 	if c.BatchRows == 0 {
 		c.BatchRows = 10000
