@@ -48,6 +48,10 @@ type Config struct {
 	// checks (quality_score); nil means no judging.
 	Judge *judge.Judge
 
+	// Outputs confines the outputs requests may name (intake and sink);
+	// the zero policy allows any.
+	Outputs store.Policy
+
 	// Sink: records per Parquet part, partitions, default output, store
 	// settings and Parquet compression.
 	BatchRows   int
@@ -118,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Partitions < 1 || c.Partitions > 64 {
 		errs = append(errs, fmt.Errorf("sink partitions must be from 1 to 64, got %d", c.Partitions))
+	}
+	if err := c.Outputs.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Compression != "snappy" && c.Compression != "zstd" {
 		errs = append(errs, fmt.Errorf("compression %q is not one of snappy, zstd", c.Compression))

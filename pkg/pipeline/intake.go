@@ -117,6 +117,11 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 	if _, err := noise.Resolve(req.Noise.Profile, req.Noise.Rates); err != nil {
 		errs = append(errs, fmt.Errorf("%w: noise: %w", record.ErrInvalidRequest, err))
 	}
+	if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
+		errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
+	} else {
+		req.Output = out
+	}
 	if err := errors.Join(errs...); err != nil {
 		return plannedJob{}, err
 	}
