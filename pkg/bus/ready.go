@@ -38,13 +38,17 @@ func NotReady(err error) bool {
 	return false
 }
 
+// attemptTimeout bounds one attempt: a cluster without a meta leader
+// leaves requests unanswered rather than refusing them.
+const attemptTimeout = 5 * time.Second
+
 // whenReady runs fn until it succeeds, fails for a reason other than
 // NotReady, or ctx ends. Each attempt has its own deadline and waits grow
 // from 250ms to 5s. Without a Waiting callback it tries once.
 func (c *Conn) whenReady(ctx context.Context, what string, fn func(context.Context) error) error {
 	delay := 250 * time.Millisecond
 	for {
-		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 		err := fn(actx)
 		cancel()
 		if err == nil || c.waiting == nil || !NotReady(err) || ctx.Err() != nil {
