@@ -67,6 +67,9 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 			return r, fmt.Errorf("%s: %w", f.file, err)
 		}
 	}
+	if f.set["samples"] && f.samples < 1 {
+		return r, fmt.Errorf("%w: --samples must be at least 1, got %d", errUsage, f.samples)
+	}
 	if f.set["samples"] || r.Samples == 0 {
 		r.Samples = f.samples
 	}
