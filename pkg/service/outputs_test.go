@@ -28,7 +28,7 @@ func TestServicesConfineOutputs(t *testing.T) {
 			var cfg pipeline.Config
 			fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			BindLayout(fs, env(tc.env), &cfg)
+			BindOutputs(fs, env(tc.env), &cfg.Outputs)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
