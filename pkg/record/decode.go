@@ -39,9 +39,9 @@ func DecodeRequest(data []byte) (Request, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Request{}, fmt.Errorf("%w: %s", ErrInvalidRequest, describeJSONError(err))
 	}
-	if _, given := obj["samples"]; given && r.Samples < 1 {
+	if v, given := obj["samples"]; given && (v == nil || r.Samples < 1) {
 		return Request{}, fmt.Errorf("%w: %w", ErrInvalidRequest, &FieldError{Field: "samples",
-			Problem: fmt.Sprintf("must be at least 1, got %d (omit the field for the default of %d)", r.Samples, DefaultSamples)})
+			Problem: fmt.Sprintf("must be at least 1, got %v (omit the field for the default of %d)", jsonText(v), DefaultSamples)})
 	}
 	return r, nil
 }
@@ -107,12 +107,42 @@ func jsonKind(v any) string {
 	}
 }
 
+// jsonText shows a decoded JSON scalar as it was written.
+func jsonText(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(v)
+}
+
+// jsonWant names what a Go type takes in JSON words.
+func jsonWant(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Pointer:
+		return jsonWant(t.Elem())
+	default:
+		return t.String()
+	}
+}
+
 func describeJSONError(err error) string {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return fmt.Sprintf("%s: expected %s, got JSON %s", te.Field, te.Type, te.Value)
+		return fmt.Sprintf("%s: expected %s, got JSON %s", te.Field, jsonWant(te.Type), te.Value)
 	case errors.As(err, &se):
 		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
