@@ -24,6 +24,9 @@ type requestFlags struct {
 	temperature                          float64
 	keepRejected                         bool
 	set                                  map[string]bool
+	// remote keeps a relative --out as given: a cluster takes it inside
+	// its output root, not in this machine's working folder.
+	remote bool
 }
 
 // bind registers the flags; withLLM adds --llm and --model (run binds the
@@ -92,7 +95,7 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 	}
 	if f.out != "" {
 		r.Output = f.out
-		if !strings.HasPrefix(f.out, "s3://") {
+		if !strings.HasPrefix(f.out, "s3://") && !f.remote {
 			abs, err := filepath.Abs(f.out)
 			if err != nil {
 				return r, err

@@ -46,7 +46,7 @@ func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error
 func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var rf requestFlags
+	rf := requestFlags{remote: true}
 	rf.bind(fs, true)
 	var cf clusterFlags
 	cf.bind(fs)
