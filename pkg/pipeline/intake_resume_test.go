@@ -26,7 +26,7 @@ type intakeRig struct {
 	cfg  pipeline.Config
 }
 
-func startIntakeRig(t *testing.T) *intakeRig {
+func startIntakeRig(t *testing.T, downstream func(*pipeline.Config)) *intakeRig {
 	t.Helper()
 	srv := bustest.Server(t)
 	tax, err := taxonomy.Default()
@@ -42,7 +42,7 @@ func startIntakeRig(t *testing.T) *intakeRig {
 		TaskSize: 4, IntakeChunk: 10, IntakeResume: 200 * time.Millisecond,
 	}}
 	for _, run := range []func(context.Context, pipeline.Config) error{pipeline.RunClassifier, pipeline.RunValidator, pipeline.RunSink} {
-		r.start(t, "stage", nil, run)
+		r.start(t, "stage", downstream, run)
 	}
 	return r
 }
@@ -123,7 +123,7 @@ func (r *intakeRig) finished(t *testing.T, id string) record.Job {
 // record of how far it got; another generator replica finds the stalled
 // job and publishes the rest, and the job delivers exactly what was asked.
 func TestIntakeResumedByAnotherGenerator(t *testing.T) {
-	r := startIntakeRig(t)
+	r := startIntakeRig(t, nil)
 	req := record.Request{JobID: "jresume1", Samples: 200, Seed: seed(21)}
 	r.crashIntake(t, req)
 	r.start(t, "survivor", nil, pipeline.RunGenerator)
@@ -137,7 +137,7 @@ func TestIntakeResumedByAnotherGenerator(t *testing.T) {
 // The client's retry of a request whose intake died gets the reply of the
 // first request and completes the job's tasks.
 func TestIntakeRetryOfSameRequestFinishesTheJob(t *testing.T) {
-	r := startIntakeRig(t)
+	r := startIntakeRig(t, nil)
 	req := record.Request{JobID: "jresume2", Samples: 200}
 	stranded := r.crashIntake(t, req)
 	// This replica would take the job over only after an hour still: the

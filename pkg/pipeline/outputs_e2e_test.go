@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
@@ -67,4 +70,45 @@ func TestOutputsConfinedAtIntake(t *testing.T) {
 	if rows := readRows(t, filepath.Join(root, "team/run1", dataset.JobDir(reply.JobID))); len(rows) != 20 {
 		t.Errorf("%d rows inside the root, want 20", len(rows))
 	}
+}
+
+// The sink checks a job's output again before it writes: a folder outside
+// its root is never written, even when a generator let it through (other
+// settings, or a link made after the intake).
+func TestSinkRefusesOutputOutsideItsRoot(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	var logs syncLog
+	r := startIntakeRig(t, func(c *pipeline.Config) {
+		c.Outputs = store.Policy{Confined: true, Root: root}
+		c.Log = zerolog.New(&logs)
+	})
+	r.start(t, "unconfined", nil, pipeline.RunGenerator)
+	reply, err := pipeline.Submit(context.Background(), r.conn, mustJSON(t, record.Request{Samples: 20, Output: outside}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bustest.Eventually(t, time.Minute, func() bool {
+		return strings.Contains(logs.String(), "not allowed on this cluster") && strings.Contains(logs.String(), reply.JobID)
+	}, "the sink refusing the output")
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("the sink wrote outside its root: %v", entries)
+	}
+}
+
+// syncLog is a log sink safe to read while stages write.
+type syncLog struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
