@@ -23,6 +23,7 @@ func TestDispatch(t *testing.T) {
 		{name: "run rejects a bad flag", args: []string{"run", "--bogus"}, wantCode: 2, wantErr: "flag provided but not defined"},
 		{name: "run help", args: []string{"run", "--help"}, wantCode: 0, wantErr: "-samples"},
 		{name: "bad intents syntax", args: []string{"run", "--out", "x", "--intents", "cancel_order"}, wantCode: 2, wantErr: "is not key=value"},
+		{name: "zero samples", args: []string{"run", "--out", "x", "--samples", "0"}, wantCode: 2, wantErr: "--samples must be at least 1, got 0"},
 		{name: "status needs a job", args: []string{"status"}, wantCode: 2, wantErr: "give exactly one job id"},
 		{name: "submit help", args: []string{"submit", "--help"}, wantCode: 0, wantErr: "-taxonomy"},
 		{name: "submit help lists the cluster", args: []string{"submit", "-h"}, wantCode: 0, wantErr: "-nats"},

@@ -24,6 +24,9 @@ type requestFlags struct {
 	temperature                          float64
 	keepRejected                         bool
 	set                                  map[string]bool
+	// remote keeps a relative --out as given: a cluster takes it inside
+	// its output root, not in this machine's working folder.
+	remote bool
 }
 
 // bind registers the flags; withLLM adds --llm and --model (run binds the
@@ -69,6 +72,9 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 			return r, fmt.Errorf("%s: %w", f.file, err)
 		}
 	}
+	if f.set["samples"] && f.samples < 1 {
+		return r, fmt.Errorf("%w: --samples must be at least 1, got %d", errUsage, f.samples)
+	}
 	if f.set["samples"] || r.Samples == 0 {
 		r.Samples = f.samples
 	}
@@ -91,7 +97,7 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 	}
 	if f.out != "" {
 		r.Output = f.out
-		if !strings.HasPrefix(f.out, "s3://") {
+		if !strings.HasPrefix(f.out, "s3://") && !f.remote {
 			abs, err := filepath.Abs(f.out)
 			if err != nil {
 				return r, err

@@ -50,7 +50,8 @@ func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := conn.Ensure(ctx, bus.Topology{Replicas: c.common.StreamReplicas}); err != nil {
+	// A client binds to what the services created and never changes it.
+	if err := conn.Bind(ctx); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
@@ -63,7 +64,7 @@ func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error
 func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var rf requestFlags
+	rf := requestFlags{remote: true}
 	rf.bind(fs, true)
 	var cf clusterFlags
 	cf.bind(fs)

@@ -23,6 +23,11 @@ type Config struct {
 	TLSCA, TLSCert, TLSKey string
 	// InProcess connects to an embedded server without a socket.
 	InProcess nats.InProcessConnProvider
+	// Waiting, when set, makes Connect and Ensure wait for a JetStream
+	// that is not ready yet (a cluster forming, JetStream starting) until
+	// their context ends, and is told about every wait. Services set it;
+	// clients leave it nil and fail at once.
+	Waiting Waiting
 }
 
 // Validate reports every configuration problem at once.
@@ -42,9 +47,10 @@ func (c Config) Validate() error {
 
 // Conn is a NATS connection with its JetStream context.
 type Conn struct {
-	NC   *nats.Conn
-	JS   jetstream.JetStream
-	jobs *Jobs
+	NC      *nats.Conn
+	JS      jetstream.JetStream
+	jobs    *Jobs
+	waiting Waiting
 }
 
 // Connect dials NATS and prepares JetStream. The connection retries its
@@ -89,11 +95,16 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	if _, err := js.AccountInfo(ctx); err != nil {
+	c := &Conn{NC: nc, JS: js, waiting: cfg.Waiting}
+	err = c.whenReady(ctx, "reach JetStream", func(ctx context.Context) error {
+		_, err := js.AccountInfo(ctx)
+		return err
+	})
+	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("jetstream is not enabled on %s: %w", redactURL(cfg.URL), err)
+		return nil, fmt.Errorf("jetstream is not available on %s: %w", redactURL(cfg.URL), err)
 	}
-	return &Conn{NC: nc, JS: js}, nil
+	return c, nil
 }
 
 // Close drains the connection: pending publishes are flushed.

@@ -96,7 +96,12 @@ func (s ConsumerSpec) config() jetstream.ConsumerConfig {
 // Consumer creates (or updates) the durable consumer of spec; idempotent.
 func (c *Conn) Consumer(ctx context.Context, spec ConsumerSpec) (jetstream.Consumer, error) {
 	spec.defaults()
-	cons, err := c.JS.CreateOrUpdateConsumer(ctx, spec.Stream, spec.config())
+	var cons jetstream.Consumer
+	err := c.whenReady(ctx, "create consumer "+spec.Durable, func(ctx context.Context) error {
+		var err error
+		cons, err = c.JS.CreateOrUpdateConsumer(ctx, spec.Stream, spec.config())
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("consumer %s on %s: %w", spec.Durable, spec.Stream, err)
 	}

@@ -5,7 +5,6 @@
 package bus
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -131,28 +130,20 @@ func (t Topology) streams() []jetstream.StreamConfig {
 	}
 }
 
-// Ensure creates or updates every stream and the job store. It is
-// idempotent and safe to call from every replica at start-up.
-func (c *Conn) Ensure(ctx context.Context, t Topology) error {
-	for _, cfg := range t.streams() {
-		if _, err := c.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
-		}
-	}
+func (t Topology) jobStore() jetstream.KeyValueConfig {
 	storage := jetstream.FileStorage
 	if t.Memory {
 		storage = jetstream.MemoryStorage
 	}
-	kv, err := c.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	return jetstream.KeyValueConfig{
 		Bucket: JobsBucket, History: 1, Storage: storage, Replicas: max(t.Replicas, 1),
 		TTL: 30 * 24 * time.Hour,
-	})
-	if err != nil {
-		return fmt.Errorf("ensure job store %s: %w", JobsBucket, err)
 	}
-	c.jobs = &Jobs{kv: kv}
-	return nil
 }
 
-// ErrNotEnsured is returned by Conn.Jobs before Ensure.
-var ErrNotEnsured = errors.New("bus: topology not ensured; call Conn.Ensure first")
+// ErrNoTopology is returned by Bind when the server holds no synthdesk
+// streams or job store.
+var ErrNoTopology = errors.New("no synthdesk streams on this server: start the services or run `synthdesk admin topology --apply`")
+
+// ErrNotEnsured is returned by Conn.Jobs before Ensure or Bind.
+var ErrNotEnsured = errors.New("bus: topology not ensured; call Conn.Ensure or Conn.Bind first")

@@ -37,10 +37,20 @@ type Config struct {
 	MaxSamples int
 	TaskSize   int
 	LLM        *LLMSet
+	// IntakeChunk is the number of tasks published between two records of
+	// intake progress (default 1000); IntakeResume is how long a running
+	// job's publishing may stand still before a generator replica takes
+	// it over, and how often replicas look (default 30s).
+	IntakeChunk  int
+	IntakeResume time.Duration
 
 	// Validator: an optional LLM judge scoring each record that passes the
 	// checks (quality_score); nil means no judging.
 	Judge *judge.Judge
+
+	// Outputs confines the outputs requests may name (intake and sink);
+	// the zero policy allows any.
+	Outputs store.Policy
 
 	// Sink: records per Parquet part, partitions, default output, store
 	// settings and Parquet compression.
@@ -68,6 +78,12 @@ func (c *Config) Defaults() {
 	}
 	if c.TaskSize == 0 {
 		c.TaskSize = 32
+	}
+	if c.IntakeChunk == 0 {
+		c.IntakeChunk = 1000
+	}
+	if c.IntakeResume == 0 {
+		c.IntakeResume = 30 * time.Second
 	}
 	if c.BatchRows == 0 {
 		c.BatchRows = 10000
@@ -106,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Partitions < 1 || c.Partitions > 64 {
 		errs = append(errs, fmt.Errorf("sink partitions must be from 1 to 64, got %d", c.Partitions))
+	}
+	if err := c.Outputs.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Compression != "snappy" && c.Compression != "zstd" {
 		errs = append(errs, fmt.Errorf("compression %q is not one of snappy, zstd", c.Compression))

@@ -27,11 +27,15 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageGenerator, bus.StreamGenerate, StageGenerator)
 	go func() { _ = cache.watch(ctx) }()
+	ctx, crash := context.WithCancel(ctx)
+	defer crash()
+	in := &intake{cfg: &cfg, jobs: jobs, crash: crash}
 	go func() {
-		if err := serveIntake(ctx, &cfg, jobs); err != nil {
+		if err := serveIntake(ctx, in); err != nil {
 			cfg.Log.Error().Err(err).Msg("intake stopped")
 		}
 	}()
+	go in.resumeLoop(ctx)
 	gen := &generate.Generator{Retries: 2}
 	ahead := &backlog{conn: cfg.Conn, limit: max(maxBacklog/int64(cfg.TaskSize), 16)}
 	go ahead.watch(ctx)

@@ -18,21 +18,27 @@ import (
 )
 
 // intake turns generation requests into jobs: it validates the request,
-// stores the job and publishes the generator tasks that cover its slots.
+// stores the job and publishes the generator tasks that cover its slots,
+// recording in the job how far publishing got (see resume.go).
 type intake struct {
 	cfg  *Config
 	jobs *bus.Jobs
+	// crash stops the generator at once, as a killed process would stop;
+	// called when cfg.Fault says so.
+	crash func()
 }
 
 // serveIntake answers requests on the request subject (queue group
 // "intake", so any number of generator replicas share them) until ctx ends.
-func serveIntake(ctx context.Context, cfg *Config, jobs *bus.Jobs) error {
-	in := &intake{cfg: cfg, jobs: jobs}
-	sub, err := cfg.Conn.NC.QueueSubscribe(bus.SubjectRequests, "intake", func(m *nats.Msg) {
+func serveIntake(ctx context.Context, in *intake) error {
+	sub, err := in.cfg.Conn.NC.QueueSubscribe(bus.SubjectRequests, "intake", func(m *nats.Msg) {
 		reply := in.start(ctx, m.Data)
+		if errors.Is(ctx.Err(), context.Canceled) && reply.JobID == "" && reply.Error == "" {
+			return // crashed or stopping mid-publish: no answer, as from a dead process
+		}
 		b, _ := json.Marshal(reply)
 		if err := m.Respond(b); err != nil {
-			cfg.Log.Warn().Err(err).Msg("intake reply not sent")
+			in.cfg.Log.Warn().Err(err).Msg("intake reply not sent")
 		}
 	})
 	if err != nil {
@@ -43,7 +49,9 @@ func serveIntake(ctx context.Context, cfg *Config, jobs *bus.Jobs) error {
 }
 
 // start validates data and starts its job; the reply carries the job or
-// the reasons it was refused.
+// the reasons it was refused. A request repeated with the job id of a
+// stored job gets the reply of the first one, and the tasks still missing
+// are published.
 func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 	planned, err := in.prepare(data)
 	if err != nil {
@@ -61,12 +69,16 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		if !sameRequest(prev.Request, job.Request, planned.seedPicked) {
 			return record.IntakeReply{Error: fmt.Sprintf("%v: job_id: %s already exists with a different request", record.ErrInvalidRequest, job.ID)}
 		}
-		job = prev // the same request again: republish its tasks, harmlessly
+		job = prev
 	} else if err != nil {
 		return record.IntakeReply{Error: err.Error()}
 	}
-	if err := in.publishTasks(ctx, job); err != nil {
-		return record.IntakeReply{Error: fmt.Sprintf("job %s stored but its tasks are not all published (%v); send the same request again to resume", job.ID, err)}
+	if job.Status == record.StatusRunning && job.Intake.Pending() {
+		if err := in.publishTasks(ctx, job); errors.Is(err, errCrashed) {
+			return record.IntakeReply{}
+		} else if err != nil {
+			return record.IntakeReply{Error: fmt.Sprintf("job %s stored but its tasks are not all published (%v); a generator finishes them, or send the same request again", job.ID, err)}
+		}
 	}
 	in.cfg.Log.Info().Str("job", job.ID).Int("samples", job.Request.Samples).Int64("seed", job.Seed).Msg("job started")
 	return record.IntakeReply{JobID: job.ID, Samples: job.Request.Samples, Seed: job.Seed, Quotas: job.Quotas}
@@ -105,6 +117,11 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 	if _, err := noise.Resolve(req.Noise.Profile, req.Noise.Rates); err != nil {
 		errs = append(errs, fmt.Errorf("%w: noise: %w", record.ErrInvalidRequest, err))
 	}
+	if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
+		errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
+	} else {
+		req.Output = out
+	}
 	if err := errors.Join(errs...); err != nil {
 		return plannedJob{}, err
 	}
@@ -122,29 +139,8 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 		Quotas:    plan.Quotas(req.Samples, tax.Names(), req.Intents),
 		BatchRows: in.cfg.BatchRows, Partitions: in.cfg.Partitions,
 		Status: record.StatusRunning, CreatedAt: time.Now().UTC(),
+		Intake: record.Intake{TaskSize: in.cfg.TaskSize, Tasks: (req.Samples + in.cfg.TaskSize - 1) / in.cfg.TaskSize, At: time.Now().UTC()},
 	}}, nil
-}
-
-// publishTasks publishes the job's tasks in chunks; task ids make a
-// republish harmless.
-func (in *intake) publishTasks(ctx context.Context, job record.Job) error {
-	slots := plan.Slots(job.Quotas, job.Request.Split, job.Seed)
-	tasks := plan.Tasks(job.ID, slots, in.cfg.TaskSize)
-	var out bus.Outbox
-	for i, t := range tasks {
-		b, err := json.Marshal(t)
-		if err != nil {
-			return err
-		}
-		out.Add(bus.SubjectGenerate, fmt.Sprintf("%s-task-%d", job.ID, i), b)
-		if out.Len() == 1000 || i == len(tasks)-1 {
-			if err := in.cfg.Conn.PublishAll(ctx, &out); err != nil {
-				return err
-			}
-			out = bus.Outbox{}
-		}
-	}
-	return nil
 }
 
 func entropy() []byte {

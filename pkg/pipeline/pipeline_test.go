@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,7 +197,11 @@ func TestMalformedRequestIsRefusedWithField(t *testing.T) {
 	tests := []struct {
 		name, body, field string
 	}{
-		{name: "unknown field", body: `{"samples": 10, "colour": "red"}`, field: `"colour"`},
+		{name: "unknown field", body: `{"samples": 10, "colour": "red"}`, field: "colour: unknown field"},
+		{name: "null", body: `null`, field: "must be a JSON object"},
+		{name: "array", body: `[]`, field: "must be a JSON object"},
+		{name: "explicit zero samples", body: `{"samples": 0}`, field: "samples: must be at least 1, got 0"},
+		{name: "2 MB label", body: `{"samples": 10, "labels": {"team": "` + strings.Repeat("x", 2<<20) + `"}}`, field: "over the limit"},
 		{name: "wrong type", body: `{"samples": "ten"}`, field: "samples"},
 		{name: "unknown intent", body: `{"samples": 10, "intents": {"buy_spaceship": 1}}`, field: "intents.buy_spaceship"},
 		{name: "bad split", body: `{"samples": 10, "split": {"train": 0.9, "test": 0.3}}`, field: "split"},

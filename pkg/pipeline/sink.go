@@ -75,6 +75,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 		return err
 	}
 	st := newStores(cfg.S3)
+	st.policy, st.fallback = cfg.Outputs, cfg.Output
 	if cfg.Output != "" {
 		if _, err := st.open(ctx, cfg.Output); err != nil {
 			return err
@@ -425,8 +426,11 @@ func outputOf(job *record.Job, cfg *Config) string {
 // stores opens each output once and checks it on first use.
 type stores struct {
 	s3 store.S3Config
-	mu sync.Mutex
-	m  map[string]store.Store
+	// policy confines every output but the sink's own default, fallback.
+	policy   store.Policy
+	fallback string
+	mu       sync.Mutex
+	m        map[string]store.Store
 }
 
 func newStores(s3 store.S3Config) *stores { return &stores{s3: s3, m: map[string]store.Store{}} }
@@ -439,6 +443,11 @@ func (s *stores) open(ctx context.Context, output string) (store.Store, error) {
 	defer s.mu.Unlock()
 	if st, ok := s.m[output]; ok {
 		return st, nil
+	}
+	if output != s.fallback {
+		if _, err := s.policy.Resolve(output); err != nil {
+			return nil, fmt.Errorf("output %s: %w", output, err)
+		}
 	}
 	st, err := store.Open(ctx, output, s.s3)
 	if err != nil {

@@ -46,6 +46,9 @@ type Job struct {
 	FinishedAt    time.Time        `json:"finished_at,omitzero"`
 	// Error says why a job failed.
 	Error string `json:"error,omitempty"`
+
+	// Intake is how far the publishing of the job's tasks got.
+	Intake Intake `json:"intake,omitzero"`
 }
 
 // Quota is a count for one intent.

@@ -1,11 +1,8 @@
 package record
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -147,36 +144,6 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
 // ErrInvalidRequest wraps every request validation failure.
 var ErrInvalidRequest = errors.New("invalid generation request")
-
-// DecodeRequest strictly decodes a JSON request: unknown fields, wrong types
-// and trailing data are errors naming the field.
-func DecodeRequest(data []byte) (Request, error) {
-	var r Request
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		return Request{}, fmt.Errorf("%w: %s", ErrInvalidRequest, describeJSONError(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Request{}, fmt.Errorf("%w: trailing data after the JSON object", ErrInvalidRequest)
-	}
-	return r, nil
-}
-
-func describeJSONError(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return fmt.Sprintf("%s: expected %s, got JSON %s", te.Field, te.Type, te.Value)
-	case errors.As(err, &se):
-		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, err)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return strings.TrimPrefix(err.Error(), "json: ") + " (see docs/architecture.md for the request fields)"
-	default:
-		return err.Error()
-	}
-}
 
 // ApplyDefaults fills every zero field with its default.
 func (r *Request) ApplyDefaults() {
@@ -323,6 +290,7 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 			break
 		}
 	}
+	checkSizes(r, bad)
 	if len(errs) == 0 {
 		return nil
 	}

@@ -93,16 +93,11 @@ func Run(ctx context.Context, name string, c Common, log zerolog.Logger, cfg pip
 		return err
 	}
 	c.NATS.Name = "synthdesk-" + name
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	conn, err := bus.Connect(cctx, c.NATS)
+	conn, err := connect(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if err := conn.Ensure(cctx, bus.Topology{Replicas: c.StreamReplicas}); err != nil {
-		return err
-	}
 	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.Replica, cfg.Concurrency = conn, log, tax, c.Replica, c.Concurrency
 	if cfg.Metrics == nil {
 		cfg.Metrics = telemetry.NewMetrics()
@@ -120,6 +115,33 @@ func Run(ctx context.Context, name string, c Common, log zerolog.Logger, cfg pip
 	err = stage(ctx, cfg)
 	log.Info().Err(err).Msg("stopped")
 	return err
+}
+
+// connect dials NATS and ensures the topology, waiting for a JetStream
+// cluster that is still forming until ctx ends. Existing streams are left
+// as they are; how they differ from this service's settings is logged.
+func connect(ctx context.Context, c Common, log zerolog.Logger) (*bus.Conn, error) {
+	c.NATS.Waiting = func(what string, err error, retryIn time.Duration) {
+		log.Warn().Err(err).Str("step", what).Dur("retry_in", retryIn).Msg("waiting for JetStream: the server or cluster is not ready yet")
+	}
+	conn, err := bus.Connect(ctx, c.NATS)
+	if err != nil {
+		return nil, err
+	}
+	topology := bus.Topology{Replicas: c.StreamReplicas}
+	if err := conn.Ensure(ctx, topology); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	drift, err := conn.Drift(ctx, topology)
+	if err != nil {
+		log.Warn().Err(err).Msg("topology not compared with the server")
+	}
+	for _, ch := range drift {
+		log.Warn().Str("stream", ch.Stream).Str("setting", ch.Field).Str("on_server", ch.Actual).Str("wanted", ch.Desired).
+			Msg("stream differs from this service's settings and is left as it is; `synthdesk admin topology` shows the difference, --apply changes it")
+	}
+	return conn, nil
 }
 
 // Str is env[key] or def.

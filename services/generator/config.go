@@ -24,6 +24,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	c.Common.Bind(fs, env)
 	c.LLM.Bind(fs, env)
 	service.BindLayout(fs, env, &c.Pipeline)
+	service.BindOutputs(fs, env, &c.Pipeline.Outputs)
 	fs.IntVar(&c.Pipeline.MaxSamples, "max-samples", service.Int(env, "SYNTHDESK_MAX_SAMPLES", 10_000_000), "largest request accepted [SYNTHDESK_MAX_SAMPLES]")
 	fs.IntVar(&c.Pipeline.TaskSize, "task-size", service.Int(env, "SYNTHDESK_TASK_SIZE", 32), "slots per generator task [SYNTHDESK_TASK_SIZE]")
 	if err := fs.Parse(args); err != nil {

@@ -24,6 +24,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 	c.Common.Bind(fs, env)
 	service.BindLayout(fs, env, &c.Pipeline)
+	service.BindOutputs(fs, env, &c.Pipeline.Outputs)
 	fs.StringVar(&c.Pipeline.Output, "out", service.Str(env, "SYNTHDESK_OUTPUT", ""), "default output: a folder or s3://bucket/prefix [SYNTHDESK_OUTPUT]")
 	fs.StringVar(&c.Pipeline.Compression, "compression", service.Str(env, "SYNTHDESK_COMPRESSION", "snappy"), "snappy or zstd [SYNTHDESK_COMPRESSION]")
 	fs.DurationVar(&c.Pipeline.SinkAckWait, "ack-wait", 5*time.Minute, "how long a held record may wait for its part before redelivery")
