@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"hash/fnv"
 	"math"
 	"sort"
 	"strings"
@@ -48,29 +47,40 @@ func Words(text string) []string {
 // (scikit-learn's char_wb analyzer).
 func counts(text string) map[uint64]float32 {
 	words := Words(text)
-	c := make(map[uint64]float32, 16*len(words))
+	c := make(map[uint64]float32, 24*len(words))
 	for i, w := range words {
 		c[key(false, w)]++
 		if i > 0 {
 			c[key(false, words[i-1]+" "+w)]++
 		}
 	}
+	var starts []int
 	for _, w := range words {
-		p := []rune(" " + w + " ")
+		p := " " + w + " "
+		starts = starts[:0]
+		for i := range p {
+			starts = append(starts, i)
+		}
+		starts = append(starts, len(p))
+		runes := len(starts) - 1
 		for n := 2; n <= 5; n++ {
-			for i := 0; i+n <= len(p); i++ {
-				c[key(true, string(p[i:i+n]))]++
+			for i := 0; i+n <= runes; i++ {
+				c[key(true, p[starts[i]:starts[i+n]])]++
 			}
 		}
 	}
 	return c
 }
 
-// key hashes an n-gram; the lowest bit says whether it is a char n-gram.
+// key hashes an n-gram (64-bit FNV-1a); the lowest bit says whether it is
+// a char n-gram.
 func key(char bool, s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()&^1 | uint64(b2i(char))
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h&^1 | uint64(b2i(char))
 }
 
 // featurizer turns texts into sublinear TF-IDF vectors with the word and

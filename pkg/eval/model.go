@@ -57,8 +57,10 @@ func Train(texts, labels []string, cfg TrainConfig) *Model {
 	k := len(m.labels)
 	m.w = make([]float32, m.feat.dims()*k)
 	m.bias = make([]float32, k)
-	g2 := make([]float32, len(m.w))
-	b2 := make([]float32, k)
+	// Adagrad with one accumulator per feature (and per bias): the
+	// squared gradient summed over classes.
+	g2 := make([]float32, m.feat.dims())
+	var b2 float32
 	order := make([]int, len(xs))
 	for i := range order {
 		order[i] = i
@@ -66,22 +68,38 @@ func Train(texts, labels []string, cfg TrainConfig) *Model {
 	rng := rand.New(rand.NewSource(cfg.Seed))
 	lr := float32(cfg.LearningRate)
 	p := make([]float32, k)
+	active := make([]int, 0, k)
 	for e := 0; e < cfg.Epochs; e++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, n := range order {
 			x := xs[n]
 			m.probs(x, p)
 			p[class[labels[n]]]--
+			// Classes with a negligible gradient are skipped: once the
+			// model fits an example most of its probabilities are ~0.
+			active = active[:0]
+			var sq float32
 			for c, g := range p {
-				b2[c] += g * g
-				m.bias[c] -= lr * g / float32(math.Sqrt(float64(b2[c])+1e-8))
+				if g > 1e-4 || g < -1e-4 {
+					active = append(active, c)
+					sq += g * g
+				}
+			}
+			if len(active) == 0 {
+				continue
+			}
+			b2 += sq
+			step := lr / float32(math.Sqrt(float64(b2)))
+			for _, c := range active {
+				m.bias[c] -= step * p[c]
 			}
 			for j, f := range x.idx {
-				row := int(f) * k
-				for c, g := range p {
-					g *= x.val[j]
-					g2[row+c] += g * g
-					m.w[row+c] -= lr * g / float32(math.Sqrt(float64(g2[row+c])+1e-8))
+				v := x.val[j]
+				g2[f] += sq * v * v
+				s := lr * v / float32(math.Sqrt(float64(g2[f])))
+				row := m.w[int(f)*k : int(f)*k+k]
+				for _, c := range active {
+					row[c] -= s * p[c]
 				}
 			}
 		}
