@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// synthdesk runs the CLI as a user types it and returns the exit code and
+// both outputs.
+func synthdesk(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := dispatch(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestEvalCommand generates two small jobs (two noise profiles, named as
+// an experiment's variants) and evaluates them against a hand-written real
+// sample the way a user would.
+func TestEvalCommand(t *testing.T) {
+	out := t.TempDir()
+	rootNone, rootHeavy := filepath.Join(out, "none"), filepath.Join(out, "heavy")
+	for _, v := range []struct{ root, noise string }{{rootNone, "none"}, {rootHeavy, "heavy"}} {
+		code, stdout, stderr := synthdesk(t, "run", "--samples", "150", "--seed", "5", "--noise", v.noise,
+			"--intents", "cancel_order=1,track_order=1,get_refund=1,recover_password=1,place_order=1,newsletter_subscription=1,review=1",
+			"--experiment", "noise", "--variant", v.noise, "--out", v.root)
+		if code != 0 {
+			t.Fatalf("run: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+	}
+	jobs, _ := filepath.Glob(filepath.Join(rootNone, "job_id=*"))
+	if len(jobs) != 1 {
+		t.Fatalf("job folders %v", jobs)
+	}
+	real := filepath.Join("testdata", "eval_real.csv")
+
+	t.Run("table", func(t *testing.T) {
+		code, stdout, stderr := synthdesk(t, "eval", jobs[0], "--real", real, "--text-col", "utterance", "--label-col", "label")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, want := range []string{"variant none", "18 rows of 6 intents evaluated", "left out (real intents not in every dataset): small_talk",
+			"not trained on (dataset intents the real sample lacks): review", "macro-F1", "ratio to ceiling", "verbatim copies",
+			"distinct-1/2/3 (19 texts)", "label agreement (manifest)", "per-intent F1", "top confusions of A"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("output lacks %q:\n%s", want, stdout)
+			}
+		}
+	})
+	t.Run("json, side by side, flags after the datasets", func(t *testing.T) {
+		code, stdout, stderr := synthdesk(t, "eval", rootNone, rootHeavy, "--real", real, "--label-col", "label", "--text-col", "utterance", "--json", "--resamples", "200")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var got evalJSON
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		if len(got.Results) != 2 || got.Real == nil || got.Real.Evaluated != 18 || got.Text != "first" {
+			t.Fatalf("report %+v", got)
+		}
+		a, b := got.Results[0], got.Results[1]
+		if a.Transfer == nil || a.Variant != "none" || b.Variant != "heavy" || b.Experiment != "noise" || a.Job == nil {
+			t.Errorf("datasets %+v %+v", a, b)
+		}
+		if b.Difference == nil || b.Difference.Low > b.Difference.MacroF1 || b.Difference.High < b.Difference.MacroF1 {
+			t.Errorf("difference %+v", b.Difference)
+		}
+	})
+	t.Run("parquet part, all customer turns, no real sample", func(t *testing.T) {
+		code, stdout, stderr := synthdesk(t, "eval", filepath.Join(jobs[0], "part-00000.parquet"), "--text", "customer")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "all customer turns") || !strings.Contains(stdout, "unique-text ratio") || strings.Contains(stdout, "macro-F1") {
+			t.Errorf("output:\n%s", stdout)
+		}
+	})
+
+	empty := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		code    int
+		wantErr string
+	}{
+		{"no dataset", []string{"eval", "--real", real}, 2, "give at least one DATASET"},
+		{"bad text choice", []string{"eval", jobs[0], "--text", "agent"}, 2, `--text "agent" is not first or customer`},
+		{"missing column", []string{"eval", jobs[0], "--real", real}, 1, `no column "text"; the header has id, utterance, label`},
+		{"empty real sample", []string{"eval", jobs[0], "--real", empty}, 1, "the file is empty"},
+		{"no parquet", []string{"eval", t.TempDir()}, 1, "no Parquet parts found"},
+		{"two jobs in one root", []string{"eval", out}, 1, "holds 2 jobs"},
+		{"missing folder", []string{"eval", filepath.Join(out, "nope")}, 1, "no such file or directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := synthdesk(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.wantErr)
+			}
+		})
+	}
+}
