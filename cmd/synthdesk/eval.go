@@ -47,8 +47,17 @@ func (f *evalFlags) validate() error {
 	return nil
 }
 
-func (f *evalFlags) options() eval.Options {
-	return eval.Options{Seed: f.seed, Folds: f.folds, Resamples: f.resamples}
+// evaluate runs the evaluation and records its settings in the report.
+func (f *evalFlags) evaluate(real []eval.Example, ds []eval.Dataset) (eval.Report, error) {
+	rep, err := eval.Evaluate(real, ds, eval.Options{Seed: f.seed, Folds: f.folds, Resamples: f.resamples})
+	if err != nil {
+		return rep, err
+	}
+	rep.Text = f.text
+	if rep.Real != nil {
+		rep.Real.Source = f.real
+	}
+	return rep, nil
 }
 
 // readReal reads the real sample, or returns nil without --real.
@@ -105,7 +114,7 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	}
 	var ds []eval.Dataset
 	for _, arg := range sets {
-		d, _, err := loadDataset(ctx, arg, s3, ef.text)
+		d, _, err := loadDataset(ctx, arg, s3, ef.text, nil)
 		if err != nil {
 			return err
 		}
@@ -119,22 +128,16 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 			return err
 		}
 	}
-	rep, err := eval.Evaluate(real, ds, ef.options())
+	rep, err := ef.evaluate(real, ds)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(evalJSON{Text: ef.text, Report: rep})
+		return enc.Encode(rep)
 	}
-	return writeEvalTable(stdout, rep, ef.text, ef.real)
-}
-
-// evalJSON is eval's JSON output.
-type evalJSON struct {
-	Text string `json:"text"`
-	eval.Report
+	return writeEvalTable(stdout, rep)
 }
 
 // parseInterspersed parses flags that may come before, between or after

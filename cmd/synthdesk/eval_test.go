@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthdesk/synthdesk/pkg/eval"
 )
 
 // synthdesk runs the CLI as a user types it and returns the exit code and
@@ -57,7 +59,7 @@ func TestEvalCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		var got evalJSON
+		var got eval.Report
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("%v\n%s", err, stdout)
 		}
@@ -106,5 +108,59 @@ func TestEvalCommand(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestRunEvalReal runs a job with --eval-real and checks the figures reach
+// the manifest, the report and the card.
+func TestRunEvalReal(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := synthdesk(t, "run", "--samples", "120", "--seed", "2", "--out", out,
+		"--intents", "cancel_order=1,track_order=1,get_refund=1,recover_password=1,place_order=1,newsletter_subscription=1",
+		"--experiment", "smoke", "--variant", "base",
+		"--eval-real", filepath.Join("testdata", "eval_real.csv"), "--eval-text-col", "utterance", "--eval-label-col", "label")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "evaluation against") || !strings.Contains(stdout, "ratio to ceiling") {
+		t.Errorf("run output lacks the evaluation:\n%s", stdout)
+	}
+	jobs, _ := filepath.Glob(filepath.Join(out, "job_id=*"))
+	if len(jobs) != 1 {
+		t.Fatalf("job folders %v", jobs)
+	}
+	b, err := os.ReadFile(filepath.Join(jobs[0], "_manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Request struct{ Experiment, Variant string }
+		Eval    *eval.Report
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Eval == nil || m.Eval.Real == nil || m.Eval.Real.Evaluated != 18 || m.Eval.Results[0].Transfer == nil || m.Request.Variant != "base" {
+		t.Fatalf("manifest eval %+v, request %+v", m.Eval, m.Request)
+	}
+	for name, want := range map[string]string{"report.html": `data-chart="eval-f1"`, "README.md": "## Usefulness on real requests"} {
+		b, err := os.ReadFile(filepath.Join(jobs[0], name))
+		if err != nil || !strings.Contains(string(b), want) || !strings.Contains(string(b), "variant base") {
+			t.Errorf("%s lacks %q or the variant (%v)", name, want, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(jobs[0], "_SUCCESS")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunEvalRealBadSample(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := synthdesk(t, "run", "--samples", "10", "--out", out, "--eval-real", filepath.Join("testdata", "eval_real.csv"))
+	if code != 1 || !strings.Contains(stderr, `no column "text"`) {
+		t.Errorf("exit %d, stderr %q; want a column error before the job runs", code, stderr)
+	}
+	if jobs, _ := filepath.Glob(filepath.Join(out, "job_id=*")); len(jobs) != 0 {
+		t.Errorf("a job ran: %v", jobs)
 	}
 }

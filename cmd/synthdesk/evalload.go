@@ -36,9 +36,13 @@ func textOf(c *record.Conversation, which string) string {
 // folder, an output root holding one job, an s3:// prefix of either, or a
 // Parquet file. The job's manifest, when found, names the experiment and
 // variant and gives the label figures.
-func loadDataset(ctx context.Context, arg string, s3 store.S3Config, which string) (eval.Dataset, *dataset.Manifest, error) {
+// keep, when not nil, sees every record.
+func loadDataset(ctx context.Context, arg string, s3 store.S3Config, which string, keep func(*record.Conversation)) (eval.Dataset, *dataset.Manifest, error) {
 	ds := eval.Dataset{Name: arg}
 	add := func(c *record.Conversation) error {
+		if keep != nil {
+			keep(c)
+		}
 		if t := textOf(c, which); t != "" {
 			ds.Examples = append(ds.Examples, eval.Example{Text: t, Label: c.Intent})
 		}

@@ -11,14 +11,14 @@ import (
 
 // writeEvalTable prints an evaluation as aligned columns: one per dataset
 // (A, B, ...) and, with a real sample, one for it.
-func writeEvalTable(w io.Writer, rep eval.Report, text, realPath string) error {
-	textName := map[string]string{"first": "first customer turn", "customer": "all customer turns"}[text]
+func writeEvalTable(w io.Writer, rep eval.Report) error {
+	textName := map[string]string{"first": "first customer turn", "customer": "all customer turns"}[rep.Text]
 	for i, r := range rep.Results {
 		fmt.Fprintf(w, "%s  %s  (%d rows%s)\n", col(i), r.Name, r.Rows, names(r))
 	}
 	fmt.Fprintf(w, "text: %s; seed %d\n", textName, rep.Seed)
 	if rr := rep.Real; rr != nil {
-		fmt.Fprintf(w, "real sample: %s, %d rows; %d rows of %d intents evaluated\n", realPath, rr.Rows, rr.Evaluated, len(rr.Intents))
+		fmt.Fprintf(w, "real sample: %s, %d rows; %d rows of %d intents evaluated\n", rr.Source, rr.Rows, rr.Evaluated, len(rr.Intents))
 		if len(rr.Missing) > 0 {
 			fmt.Fprintf(w, "  left out (real intents not in every dataset): %s\n", strings.Join(rr.Missing, ", "))
 		}

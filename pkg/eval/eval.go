@@ -63,6 +63,8 @@ func (o Options) withDefaults() Options {
 // are left out); Unused are dataset intents the real sample lacks (their
 // examples are left out of training).
 type Real struct {
+	// Source names the sample (its file), as the caller gives it.
+	Source    string    `json:"source,omitempty"`
 	Rows      int       `json:"rows"`
 	Evaluated int       `json:"rows_evaluated"`
 	Intents   []string  `json:"intents"`
@@ -94,9 +96,11 @@ type Result struct {
 	Difference   *Difference   `json:"difference_to_first,omitempty"`
 }
 
-// Report is a whole evaluation.
+// Report is a whole evaluation. Text says which synthetic text was used
+// (the caller sets it: "first" customer turn or all "customer" turns).
 type Report struct {
 	Seed    int64    `json:"seed"`
+	Text    string   `json:"text,omitempty"`
 	Real    *Real    `json:"real,omitempty"`
 	Results []Result `json:"datasets"`
 }
