@@ -29,7 +29,8 @@ func writeEvalTable(w io.Writer, rep eval.Report) error {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(name string, cells []string, real string) {
-		fmt.Fprintf(tw, "%s\t%s\t", name, strings.Join(cells, "\t"))
+		// Names stay left-aligned; tabwriter right-aligns the figures.
+		fmt.Fprintf(tw, "%-32s\t%s\t", name, strings.Join(cells, "\t"))
 		if rep.Real != nil {
 			fmt.Fprintf(tw, "%s\t", real)
 		}
@@ -138,13 +139,13 @@ func writeDiversity(row rowFunc, each eachFunc, rep eval.Report) {
 func writeIntents(w io.Writer, rep eval.Report) {
 	fmt.Fprintln(w, "\nper-intent F1 (synthetic -> real; real: CV ceiling):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "intent\t")
+	fmt.Fprintf(tw, "%-28s\t", "intent")
 	for i := range rep.Results {
 		fmt.Fprintf(tw, "%s\t", col(i))
 	}
 	fmt.Fprintln(tw, "real\tsupport\t")
 	for _, is := range rep.Real.Ceiling.Intents {
-		fmt.Fprintf(tw, "%s\t", is.Intent)
+		fmt.Fprintf(tw, "%-28s\t", is.Intent)
 		for _, r := range rep.Results {
 			f, _ := r.Transfer.F1Of(is.Intent)
 			fmt.Fprintf(tw, "%s\t", f2(f))

@@ -2,8 +2,8 @@
 """Reference recipe for synthdesk eval: TF-IDF (word 1-2 grams + char_wb 2-5
 grams, sublinear tf) and logistic regression.
 
-    tfidf_baseline.py SYNTHETIC.csv REAL.csv   train on synthetic, test on real
-    tfidf_baseline.py --cv REAL.csv            5-fold stratified CV on real
+    tfidf_baseline.py [--C 10] SYNTHETIC.csv REAL.csv   train on synthetic, test on real
+    tfidf_baseline.py [--C 10] --cv REAL.csv            5-fold stratified CV on real
 
 CSV files have a header with `text` and `intent` columns (write the synthetic
 one with `synthdesk eval DATASET --write-texts synthetic.csv`). Only the real
@@ -20,12 +20,15 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline, make_union
 
 
+C = 10.0
+
+
 def model():
     features = make_union(
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
     )
-    return make_pipeline(features, LogisticRegression(C=10, max_iter=2000))
+    return make_pipeline(features, LogisticRegression(C=C, max_iter=2000))
 
 
 def report(truth, pred):
@@ -34,6 +37,9 @@ def report(truth, pred):
 
 
 def main(args):
+    global C
+    if args[0] == "--C":
+        C, args = float(args[1]), args[2:]
     if args[0] == "--cv":
         real = pd.read_csv(args[1])
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=1)
