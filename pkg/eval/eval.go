@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -109,9 +111,16 @@ type Report struct {
 var ErrNoOverlap = errors.New("no intent in common")
 
 // Evaluate measures every dataset against real (nil: diversity only), with
-// the same classifier and seed for all, so results compare.
+// the same classifier and seed for all, so results compare. Results depend
+// on the examples, not their order: a job's parts may hold its records in
+// any order.
 func Evaluate(real []Example, sets []Dataset, opt Options) (Report, error) {
 	opt = opt.withDefaults()
+	real = canonical(real)
+	sets = slices.Clone(sets)
+	for i := range sets {
+		sets[i].Examples = canonical(sets[i].Examples)
+	}
 	rep := Report{Seed: opt.Seed}
 	if len(sets) == 0 {
 		return rep, errors.New("eval: no dataset given")
@@ -246,6 +255,15 @@ func crossValidate(xs []Example, opt Options) []string {
 		}
 	}
 	return pred
+}
+
+// canonical returns a sorted copy of xs.
+func canonical(xs []Example) []Example {
+	out := slices.Clone(xs)
+	slices.SortStableFunc(out, func(a, b Example) int {
+		return cmp.Or(strings.Compare(a.Text, b.Text), strings.Compare(a.Label, b.Label))
+	})
+	return out
 }
 
 func texts(xs []Example) []string {

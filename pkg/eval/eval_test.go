@@ -2,6 +2,7 @@ package eval
 
 import (
 	"errors"
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -79,6 +80,17 @@ func TestEvaluate(t *testing.T) {
 	again, _ := Evaluate(real, []Dataset{good, poor}, Options{Seed: 1, Resamples: 300})
 	if !reflect.DeepEqual(rep, again) {
 		t.Error("two evaluations with the same seed differ")
+	}
+	// The same records in another order (as parts written by concurrent
+	// sinks hold them) evaluate the same.
+	shuffled := good
+	shuffled.Examples = append([]Example(nil), good.Examples...)
+	rand.New(rand.NewSource(9)).Shuffle(len(shuffled.Examples), func(i, j int) {
+		shuffled.Examples[i], shuffled.Examples[j] = shuffled.Examples[j], shuffled.Examples[i]
+	})
+	reordered, _ := Evaluate(real, []Dataset{shuffled, poor}, Options{Seed: 1, Resamples: 300})
+	if !reflect.DeepEqual(rep, reordered) {
+		t.Error("the order of a dataset's rows changes the evaluation")
 	}
 }
 
