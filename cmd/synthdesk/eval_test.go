@@ -94,6 +94,7 @@ func TestEvalCommand(t *testing.T) {
 		code    int
 		wantErr string
 	}{
+		{"help", []string{"eval", "--help"}, 0, "DATASET is a job folder"},
 		{"no dataset", []string{"eval", "--real", real}, 2, "give at least one DATASET"},
 		{"bad text choice", []string{"eval", jobs[0], "--text", "agent"}, 2, `--text "agent" is not first or customer`},
 		{"missing column", []string{"eval", jobs[0], "--real", real}, 1, `no column "text"; the header has id, utterance, label`},
