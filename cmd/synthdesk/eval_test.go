@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/synthdesk/synthdesk/pkg/eval"
+	"github.com/synthdesk/synthdesk/pkg/store/storetest"
 )
 
 // synthdesk runs the CLI as a user types it and returns the exit code and
@@ -81,6 +82,36 @@ func TestEvalCommand(t *testing.T) {
 		}
 		if !strings.Contains(stdout, "all customer turns") || !strings.Contains(stdout, "unique-text ratio") || strings.Contains(stdout, "macro-F1") {
 			t.Errorf("output:\n%s", stdout)
+		}
+	})
+	t.Run("s3 job prefix and output root", func(t *testing.T) {
+		srv := storetest.S3(t)
+		st := storetest.S3Store(t, srv, "datasets")
+		files, _ := os.ReadDir(jobs[0])
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join(jobs[0], f.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Put(t.Context(), filepath.Base(jobs[0])+"/"+f.Name(), bytes.NewReader(b), int64(len(b))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Setenv("AWS_ACCESS_KEY_ID", srv.AccessKey)
+		t.Setenv("AWS_SECRET_ACCESS_KEY", srv.SecretKey)
+		t.Setenv("SYNTHDESK_S3_ENDPOINT", "http://"+srv.Endpoint)
+		for _, url := range []string{"s3://" + srv.Bucket + "/datasets/" + filepath.Base(jobs[0]), "s3://" + srv.Bucket + "/datasets"} {
+			code, stdout, stderr := synthdesk(t, "eval", url, "--real", real, "--text-col", "utterance", "--label-col", "label", "--json")
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", url, code, stderr)
+			}
+			var got eval.Report
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Results[0].Rows != 150 || got.Results[0].Variant != "none" || got.Real.Evaluated != 18 {
+				t.Errorf("%s: %+v", url, got.Results[0])
+			}
 		}
 	})
 
