@@ -19,7 +19,7 @@ import (
 type evalFlags struct {
 	real, textCol, labelCol, text string
 	seed                          int64
-	folds, resamples              int
+	folds, resamples, maxTrain    int
 }
 
 // bind registers the flags, each name prefixed (run uses "eval-"); the
@@ -32,6 +32,7 @@ func (f *evalFlags) bind(fs *flag.FlagSet, prefix string) {
 	fs.StringVar(&f.text, prefix+"text", "first", "synthetic text to train on: first (first customer turn) or customer (all customer turns)")
 	fs.IntVar(&f.folds, prefix+"folds", 5, "folds of the cross-validation on the real sample (the ceiling)")
 	fs.IntVar(&f.resamples, prefix+"resamples", 1000, "bootstrap resamples of the interval on macro-F1 differences")
+	fs.IntVar(&f.maxTrain, prefix+"max-train", eval.DefaultMaxTrain, "train on at most this many synthetic rows, sampled with the seed (-1: all)")
 }
 
 func (f *evalFlags) validate() error {
@@ -41,6 +42,9 @@ func (f *evalFlags) validate() error {
 	if f.folds < 2 {
 		return fmt.Errorf("%w: --folds must be at least 2, got %d", errUsage, f.folds)
 	}
+	if f.maxTrain < -1 || f.maxTrain == 0 {
+		return fmt.Errorf("%w: --max-train must be positive, or -1 for every row, got %d", errUsage, f.maxTrain)
+	}
 	if f.resamples < 1 {
 		return fmt.Errorf("%w: --resamples must be at least 1, got %d", errUsage, f.resamples)
 	}
@@ -49,7 +53,7 @@ func (f *evalFlags) validate() error {
 
 // evaluate runs the evaluation and records its settings in the report.
 func (f *evalFlags) evaluate(real []eval.Example, ds []eval.Dataset) (eval.Report, error) {
-	rep, err := eval.Evaluate(real, ds, eval.Options{Seed: f.seed, Folds: f.folds, Resamples: f.resamples})
+	rep, err := eval.Evaluate(real, ds, eval.Options{Seed: f.seed, Folds: f.folds, Resamples: f.resamples, MaxTrain: f.maxTrain})
 	if err != nil {
 		return rep, err
 	}

@@ -14,7 +14,11 @@ import (
 func writeEvalTable(w io.Writer, rep eval.Report) error {
 	textName := map[string]string{"first": "first customer turn", "customer": "all customer turns"}[rep.Text]
 	for i, r := range rep.Results {
-		fmt.Fprintf(w, "%s  %s  (%d rows%s)\n", col(i), r.Name, r.Rows, names(r))
+		trained := ""
+		if rep.Real != nil && r.TrainRows != r.Rows {
+			trained = fmt.Sprintf(", %d trained on", r.TrainRows)
+		}
+		fmt.Fprintf(w, "%s  %s  (%d rows%s%s)\n", col(i), r.Name, r.Rows, trained, names(r))
 	}
 	fmt.Fprintf(w, "text: %s; seed %d\n", textName, rep.Seed)
 	if rr := rep.Real; rr != nil {

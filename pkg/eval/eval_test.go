@@ -94,6 +94,20 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestEvaluateMaxTrain(t *testing.T) {
+	real := toyCorpus(40, 3, 4, 6)
+	set := Dataset{Name: "a", Examples: toyCorpus(400, 1, 0, 4)}
+	for _, tc := range []struct{ max, want int }{{0, 400}, {-1, 400}, {100, 100}} {
+		rep, err := Evaluate(real, []Dataset{set}, Options{Seed: 1, MaxTrain: tc.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := rep.Results[0]; r.TrainRows != tc.want || r.Rows != 400 || r.Memorization.Texts != 400 {
+			t.Errorf("MaxTrain %d: trained on %d of %d rows (memorization over %d), want %d", tc.max, r.TrainRows, r.Rows, r.Memorization.Texts, tc.want)
+		}
+	}
+}
+
 func TestEvaluateWithoutReal(t *testing.T) {
 	rep, err := Evaluate(nil, []Dataset{{Name: "a", Examples: toyCorpus(40, 1, 0, 6)}}, Options{})
 	if err != nil {
