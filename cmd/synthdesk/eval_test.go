@@ -186,6 +186,44 @@ func TestRunEvalReal(t *testing.T) {
 	}
 }
 
+// TestRunEvalRealS3 evaluates a job written to S3 and finds the figures
+// in the manifest object.
+func TestRunEvalRealS3(t *testing.T) {
+	srv := storetest.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", srv.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", srv.SecretKey)
+	t.Setenv("SYNTHDESK_S3_ENDPOINT", "http://"+srv.Endpoint)
+	code, stdout, stderr := synthdesk(t, "run", "--samples", "60", "--seed", "2", "--out", "s3://"+srv.Bucket+"/runs",
+		"--intents", "cancel_order=1,track_order=1,get_refund=1",
+		"--eval-real", filepath.Join("testdata", "eval_real.csv"), "--eval-text-col", "utterance", "--eval-label-col", "label")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	st := storetest.S3Store(t, srv, "runs")
+	objs, err := st.List(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, "/_manifest.json") {
+			key = o.Key
+		}
+	}
+	rc, err := st.Get(t.Context(), key)
+	if err != nil {
+		t.Fatalf("manifest %q: %v", key, err)
+	}
+	defer rc.Close()
+	var m struct{ Eval *eval.Report }
+	if err := json.NewDecoder(rc).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Eval == nil || m.Eval.Real.Evaluated != 9 || len(m.Eval.Real.Missing) != 4 {
+		t.Fatalf("manifest eval %+v", m.Eval)
+	}
+}
+
 func TestRunEvalRealBadSample(t *testing.T) {
 	out := t.TempDir()
 	code, _, stderr := synthdesk(t, "run", "--samples", "10", "--out", out, "--eval-real", filepath.Join("testdata", "eval_real.csv"))

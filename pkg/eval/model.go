@@ -136,8 +136,11 @@ func (m *Model) probs(x vector, p []float32) {
 func (m *Model) Labels() []string { return m.labels }
 
 // Predict returns the most probable label of text; ties go to the first
-// label in sorted order.
+// label in sorted order. A model trained on nothing predicts "".
 func (m *Model) Predict(text string) string {
+	if len(m.labels) == 0 {
+		return ""
+	}
 	p := make([]float32, len(m.labels))
 	m.probs(m.feat.transform(counts(text)), p)
 	best := 0

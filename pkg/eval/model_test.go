@@ -51,6 +51,12 @@ func TestClassifierLearns(t *testing.T) {
 	}
 }
 
+func TestClassifierTrainedOnNothing(t *testing.T) {
+	if got := Train(nil, nil, TrainConfig{}).Predict("anything"); got != "" {
+		t.Errorf("Predict = %q, want empty", got)
+	}
+}
+
 func TestClassifierUsesCharGrams(t *testing.T) {
 	train := toyCorpus(400, 1, 0, 6)
 	// Misspelled words share char n-grams but no word with training.
