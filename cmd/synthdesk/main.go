@@ -24,6 +24,7 @@ var commands = []command{
 	{"submit", "send a generation request to a cluster and print the job id (--wait follows it)", cmdSubmit},
 	{"status", "show a job's progress on a cluster (--watch follows it)", cmdStatus},
 	{"admin", "operate a cluster: topology shows (and with --apply fixes) how its streams differ from the wanted settings", cmdAdmin},
+	{"eval", "measure datasets: train on synthetic, test on real requests; diversity, memorization, A/B", cmdEval},
 	{"classify", "label texts from a CSV or JSONL file with the rules", cmdClassify},
 	{"rules", "evaluate (eval) or calibrate (calibrate) the rules on labeled data", cmdRules},
 	{"llm-sim", "serve the Ollama and OpenAI chat protocols with simulated answers and faults", cmdLLMSim},

@@ -23,6 +23,7 @@ type requestFlags struct {
 	backend, model, noise, disagreement  string
 	temperature                          float64
 	keepRejected                         bool
+	experiment, variant                  string
 	set                                  map[string]bool
 	// remote keeps a relative --out as given: a cluster takes it inside
 	// its output root, not in this machine's working folder.
@@ -55,6 +56,8 @@ func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
 	fs.BoolVar(&f.keepRejected, "keep-rejected", false, "also write rejected records under rejected/")
 	fs.Float64Var(&f.minScore, "min-score", 0, "reject records an LLM judge scores under this (1-5; needs a judge on the validator)")
 	fs.StringVar(&f.labels, "label", "", "labels copied to the manifest, e.g. team=search,ticket=42")
+	fs.StringVar(&f.experiment, "experiment", "", "name of the experiment this job belongs to, shown by eval and the report")
+	fs.StringVar(&f.variant, "variant", "", "name of this job's variant within the experiment, e.g. noise-heavy")
 }
 
 // build returns the request as JSON. Only flags given on the command line
@@ -116,6 +119,8 @@ func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
 	setStr(&r.LLM.Model, f.model)
 	setStr(&r.Noise.Profile, f.noise)
 	setStr(&r.Quality.Disagreement, f.disagreement)
+	setStr(&r.Experiment, f.experiment)
+	setStr(&r.Variant, f.variant)
 	if f.set["temperature"] {
 		r.LLM.Temperature = &f.temperature
 	}

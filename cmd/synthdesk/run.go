@@ -73,6 +73,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
+	var ef evalFlags
+	ef.bind(fs, "eval-") // --eval-real evaluates the job when it ends (docs/eval.md)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +89,10 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	if req.Output == "" {
 		return fmt.Errorf("%w: --out is required (a folder or s3://bucket/prefix)", errUsage)
+	}
+	realSample, err := ef.prepareRun(&req)
+	if err != nil {
+		return err
 	}
 	if req.Taxonomy != "" {
 		// A local run loads the taxonomy into every stage directly.
@@ -179,6 +185,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return c, c.Ensure(ctx, topology)
 	}
 	err = runJob(ctx, cfg, connect, req, stdout, stderr)
+	err = ef.afterRun(ctx, cfg, req.JobID, realSample, err, stdout)
 	if *memProfile != "" {
 		f, ferr := os.Create(*memProfile)
 		if ferr != nil {

@@ -3,6 +3,7 @@ package dataset
 import (
 	"time"
 
+	"github.com/synthdesk/synthdesk/pkg/eval"
 	"github.com/synthdesk/synthdesk/pkg/quality"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
@@ -37,6 +38,9 @@ type Manifest struct {
 	// Stages are the operational counters of every stage.
 	Stages map[string]map[string]int64 `json:"stages"`
 	Timing Timing                      `json:"timing"`
+	// Eval is the usefulness evaluation against a real sample, present
+	// when the job was run with one (synthdesk run --eval-real).
+	Eval *eval.Report `json:"eval,omitempty"`
 }
 
 // File is one written object.

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Request is a generation request: what a user publishes to start a job.
@@ -32,6 +34,11 @@ type Request struct {
 	Output string `json:"output,omitempty"`
 	// Labels are free-form key/values copied to the manifest.
 	Labels map[string]string `json:"labels,omitempty"`
+	// Experiment and Variant name what a job is a variant of, so that
+	// evaluations and reports comparing jobs say what they compare; both
+	// are copied to the manifest (at most MaxNameLabel characters).
+	Experiment string `json:"experiment,omitempty"`
+	Variant    string `json:"variant,omitempty"`
 	// Taxonomy is an inline taxonomy document (YAML or JSON); empty means
 	// the services' configured taxonomy.
 	Taxonomy string `json:"taxonomy,omitempty"`
@@ -130,6 +137,8 @@ const (
 	DefaultDedupWindow   = 500_000
 	DefaultMinConfidence = 0.0
 	DefaultNoiseProfile  = "realistic"
+	// MaxNameLabel bounds experiment and variant names.
+	MaxNameLabel = 128
 )
 
 var jobIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -291,10 +300,23 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 		}
 	}
 	checkSizes(r, bad)
+	nameLabel(bad, "experiment", r.Experiment)
+	nameLabel(bad, "variant", r.Variant)
 	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("%w: %w", ErrInvalidRequest, errors.Join(errs...))
+}
+
+// nameLabel checks an experiment or variant name: printable text of at
+// most MaxNameLabel characters.
+func nameLabel(bad func(string, string, ...any), field, v string) {
+	if utf8.RuneCountInString(v) > MaxNameLabel {
+		bad(field, "must be at most %d characters, got %d", MaxNameLabel, utf8.RuneCountInString(v))
+	}
+	if !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		bad(field, "%q must be printable text without control characters", v)
+	}
 }
 
 func oneOf(bad func(string, string, ...any), field, v string, allowed ...string) {

@@ -43,6 +43,10 @@ type cardData struct {
 	Load         snippets
 	NoiseRate    float64
 	HighConf     string
+	// Eval is the evaluation against a real sample, nil without one;
+	// Experiment names the request's experiment and variant.
+	Eval       *evalView
+	Experiment string
 }
 
 // Card renders the job's dataset card (README.md) without I/O: Hugging
@@ -69,6 +73,8 @@ func Card(m dataset.Manifest) ([]byte, error) {
 		Confidence: confidenceChart(q).Table,
 		NoiseRate:  1 - q.LabelAgreement,
 		HighConf:   percent(q.Confidence[len(q.Confidence)-1], q.Records),
+		Eval:       newEvalView(m.Eval),
+		Experiment: experimentLine(m.Request.Experiment, m.Request.Variant),
 	}
 	d.JobDir, d.Root = paths(m)
 	d.Load = loadSnippets(d.JobDir, d.Root)

@@ -22,6 +22,10 @@ type page struct {
 	Stages  table
 	Request string
 	Samples []sample
+	// Eval is the evaluation against a real sample, nil without one;
+	// Experiment names the request's experiment and variant.
+	Eval       *evalView
+	Experiment string
 }
 
 // figure is one headline number.
@@ -38,9 +42,11 @@ func newPage(m dataset.Manifest, samples []record.Conversation) (page, error) {
 	q := m.Quality
 	rejections := sum(m.Rejections)
 	p := page{
-		M:       m,
-		Request: string(req),
-		Samples: pickSamples(m, samples),
+		M:          m,
+		Request:    string(req),
+		Samples:    pickSamples(m, samples),
+		Eval:       newEvalView(m.Eval),
+		Experiment: experimentLine(m.Request.Experiment, m.Request.Variant),
 		Charts: []chart{
 			intentChart(m),
 			confidenceChart(q),
