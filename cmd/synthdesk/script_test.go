@@ -15,7 +15,8 @@ package main
 //	nats req SUBJECT PAYLOAD    what the NATS CLI's `nats req` does: prints the reply (server from NATS_URL)
 //	capture VAR REGEXP          sets VAR to the first submatch of REGEXP in the last command's stdout
 //	dataset LOCATION            lists a job's files (a folder or s3://bucket/prefix), each part's compression
-//	                            its Parquet rows per intent and a digest of the labeled customer texts
+//	                            its Parquet rows per intent and per generator, and a digest of the
+//	                            labeled customer texts
 
 import (
 	"bytes"
@@ -291,6 +292,7 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 	rows := 0
 	intents := map[string]int{}
 	var texts []string
+	generators := map[string]int{}
 	for _, o := range objs {
 		fmt.Fprintf(ts.Stdout(), "file %s\n", o.Key)
 		if strings.HasPrefix(o.Key, "rejected/") || !strings.HasSuffix(o.Key, ".parquet") {
@@ -308,6 +310,7 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(dataset.Scan(bytes.NewReader(buf.Bytes()), int64(buf.Len()), func(c *record.Conversation) error {
 			rows++
 			intents[c.Intent]++
+			generators[c.Generator]++
 			texts = append(texts, c.Intent+"\t"+c.CustomerText())
 			return nil
 		}))
@@ -316,13 +319,19 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 	sort.Strings(texts)
 	sum := sha256.Sum256([]byte(strings.Join(texts, "\n")))
 	fmt.Fprintf(ts.Stdout(), "texts %x\n", sum[:8])
-	names := make([]string, 0, len(intents))
-	for n := range intents {
-		names = append(names, n)
+	printCounts(ts, "intent", intents)
+	printCounts(ts, "generator", generators)
+}
+
+// printCounts prints one "label key count" line per key, sorted by key.
+func printCounts(ts *testscript.TestScript, label string, counts map[string]int) {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(ts.Stdout(), "intent %s %d\n", n, intents[n])
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(ts.Stdout(), "%s %s %d\n", label, k, counts[k])
 	}
 }
 
