@@ -66,11 +66,10 @@ type serviceBuild struct {
 func (b *serviceBuild) start(t *testing.T) {
 	b.once.Do(func() {
 		b.done = make(chan struct{})
-		dir, err := os.MkdirTemp("", "synthdesk-services-")
-		if err != nil {
-			t.Fatal(err)
-		}
+		dir := t.TempDir()
 		b.dir = dir
+		// Registered after TempDir's removal, so it runs first.
+		t.Cleanup(func() { <-b.done })
 		go func() {
 			defer close(b.done)
 			root, err := repoRoot()
@@ -123,12 +122,6 @@ type tbKey struct{}
 
 func TestScripts(t *testing.T) {
 	build.start(t)
-	t.Cleanup(func() {
-		if build.done != nil {
-			<-build.done
-		}
-		os.RemoveAll(build.dir)
-	})
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
