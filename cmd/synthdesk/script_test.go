@@ -14,7 +14,7 @@ package main
 //	waitport PORT               waits until something listens on 127.0.0.1:PORT
 //	nats req SUBJECT PAYLOAD    what the NATS CLI's `nats req` does: prints the reply (server from NATS_URL)
 //	capture VAR REGEXP          sets VAR to the first submatch of REGEXP in the last command's stdout
-//	dataset LOCATION            lists a job's files (a folder or s3://bucket/prefix), each part's compression
+//	dataset LOCATION            lists a job's files (a folder or s3://bucket/prefix), each part's compression,
 //	                            its Parquet rows per intent and per generator, and a digest of the
 //	                            labeled customer texts
 
@@ -32,7 +32,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,48 +53,45 @@ func TestMain(m *testing.M) {
 // services are the service modules the cluster scripts run.
 var services = []string{"generator", "classifier", "validator", "sink"}
 
-// serviceBuild builds the service binaries once per test binary, in the
-// background, so scripts that do not need them do not wait.
+// serviceBuild is the background build of the service binaries, started
+// once per TestScripts so that scripts which do not need them do not wait.
 type serviceBuild struct {
-	once sync.Once
 	dir  string
 	done chan struct{}
 	err  error
 }
 
-func (b *serviceBuild) start(t *testing.T) {
-	b.once.Do(func() {
-		b.done = make(chan struct{})
-		dir := t.TempDir()
-		b.dir = dir
-		// Registered after TempDir's removal, so it runs first.
-		t.Cleanup(func() { <-b.done })
-		go func() {
-			defer close(b.done)
-			root, err := repoRoot()
-			if err != nil {
-				b.err = err
-				return
-			}
-			args := []string{"build", "-o", dir + string(filepath.Separator)}
-			for _, s := range services {
-				args = append(args, "./services/"+s)
-			}
-			cmd := exec.Command("go", args...)
-			cmd.Dir = root
-			if out, err := cmd.CombinedOutput(); err != nil {
-				b.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-			}
-		}()
-	})
+// startServiceBuild runs `go build` for the services into a temporary
+// folder; the build is stopped, if still running, when the test ends.
+func startServiceBuild(t *testing.T) *serviceBuild {
+	b := &serviceBuild{dir: t.TempDir(), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	// Registered after TempDir's removal, so it runs first.
+	t.Cleanup(func() { cancel(); <-b.done })
+	go func() {
+		defer close(b.done)
+		root, err := repoRoot()
+		if err != nil {
+			b.err = err
+			return
+		}
+		args := []string{"build", "-o", b.dir + string(filepath.Separator)}
+		for _, s := range services {
+			args = append(args, "./services/"+s)
+		}
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}()
+	return b
 }
 
 func (b *serviceBuild) wait() error {
 	<-b.done
 	return b.err
 }
-
-var build serviceBuild
 
 // repoRoot is the folder holding go.work, above this package.
 func repoRoot() (string, error) {
@@ -120,8 +116,11 @@ func repoRoot() (string, error) {
 // script's background processes.
 type tbKey struct{}
 
+// buildKey holds the *serviceBuild in Env.Values.
+type buildKey struct{}
+
 func TestScripts(t *testing.T) {
-	build.start(t)
+	build := startServiceBuild(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -132,6 +131,7 @@ func TestScripts(t *testing.T) {
 				return errors.New("testscript's T is not a testing.TB")
 			}
 			env.Values[tbKey{}] = tb
+			env.Values[buildKey{}] = build
 			env.Setenv("PATH", build.dir+string(filepath.ListSeparator)+env.Getenv("PATH"))
 			return nil
 		},
@@ -184,7 +184,7 @@ func cmdS3Server(ts *testscript.TestScript, neg bool, args []string) {
 
 func cmdBuildServices(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "build-services")
-	if err := build.wait(); err != nil {
+	if err := ts.Value(buildKey{}).(*serviceBuild).wait(); err != nil {
 		ts.Fatalf("building the services: %v", err)
 	}
 }
