@@ -331,7 +331,8 @@ func scriptCoverage(dir string) (map[string]map[string]bool, error) {
 				break // the script ends where the archive's files begin
 			}
 			words := shellWords(line)
-			for len(words) > 0 && (words[0] == "!" || words[0] == "?" || words[0] == "exec") {
+			for len(words) > 0 && (words[0] == "!" || words[0] == "?" || words[0] == "exec" ||
+				strings.HasPrefix(words[0], "[") && strings.HasSuffix(words[0], "]")) {
 				words = words[1:]
 			}
 			if len(words) == 0 || words[0] != "synthdesk" {
