@@ -6,7 +6,7 @@ VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 # not work at the root of a workspace without a root module.
 PACKAGES   = $(shell $(GO) list -f '{{.Dir}}/...' -m)
 
-.PHONY: run test tools vet bench build images-check clean
+.PHONY: run test docs-test tools vet bench build images-check clean
 
 ## run: the main job on the embedded default (in-process NATS, offline generator, local Parquet in ./out)
 run:
@@ -15,6 +15,10 @@ run:
 ## test: everything CI runs (installs the test S3 server first)
 test: tools vet
 	SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -timeout 30m $(PACKAGES)
+
+## docs-test: README's and docs/'s commands, run as scripts (cmd/synthdesk/testdata/script); make test runs them too
+docs-test: tools
+	SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -run 'TestScripts|TestDocumented' ./cmd/synthdesk/
 
 ## tools: the real S3 server the object-store tests run against
 tools: $(BIN)/versitygw
