@@ -6,7 +6,7 @@ VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 # not work at the root of a workspace without a root module.
 PACKAGES   = $(shell $(GO) list -f '{{.Dir}}/...' -m)
 
-.PHONY: run test tools vet bench build images-check clean
+.PHONY: run test faults tools vet bench build images-check clean
 
 ## run: the main job on the embedded default (in-process NATS, offline generator, local Parquet in ./out)
 run:
@@ -15,6 +15,10 @@ run:
 ## test: everything CI runs (installs the test S3 server first)
 test: tools vet
 	SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -timeout 30m $(PACKAGES)
+
+## faults: every fault scenario of test/faults at 100,000 samples (SYNTHDESK_FAULTS_SAMPLES changes the size); the summary table is also written to bin/faults.md
+faults: tools
+	SYNTHDESK_FAULTS=full SYNTHDESK_FAULTS_REPORT=$(BIN)/faults.md SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -v -timeout 240m -run TestFaults ./test/faults/
 
 ## tools: the real S3 server the object-store tests run against
 tools: $(BIN)/versitygw
