@@ -28,8 +28,8 @@ type suiteSet struct {
 	outage time.Duration
 }
 
-// selectSet reads SYNTHDESK_FAULTS (short or full) and
-// SYNTHDESK_FAULTS_SAMPLES.
+// selectSet reads SYNTHDESK_FAULTS (short or full),
+// SYNTHDESK_FAULTS_SAMPLES and SYNTHDESK_FAULTS_JOB_TIMEOUT.
 func selectSet() suiteSet {
 	s := suiteSet{samples: 3000, batchRows: 500, jobTimeout: 4 * time.Minute, outage: 10 * time.Second}
 	if os.Getenv("SYNTHDESK_FAULTS") == "full" {
@@ -43,6 +43,14 @@ func selectSet() suiteSet {
 		}
 		s.samples = n
 		s.batchRows = max(n/10, 100)
+	}
+	if v := os.Getenv("SYNTHDESK_FAULTS_JOB_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			fmt.Fprintf(os.Stderr, "SYNTHDESK_FAULTS_JOB_TIMEOUT=%q: want a duration such as 10m\n", v)
+			os.Exit(2)
+		}
+		s.jobTimeout = d
 	}
 	return s
 }
