@@ -33,9 +33,13 @@ type outcome struct {
 // outcome of the scenario. start is when the job was submitted.
 func (e *env) finish(t *testing.T, id string, start time.Time, note string) {
 	t.Helper()
-	job := e.waitEnd(t, id)
+	job, err := e.waitEnd(id)
 	out := outcome{Scenario: t.Name(), Samples: job.Request.Samples, Seconds: time.Since(start).Seconds(), Status: job.Status, Note: note}
 	defer func() { out.Failed = t.Failed(); keep(t, out) }()
+	if err != nil {
+		out.Status += " (timed out)"
+		t.Fatal(err)
+	}
 	if job.Status != record.StatusDone {
 		t.Errorf("job %s ended %q (error %q), want done", id, job.Status, job.Error)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +112,7 @@ func (e *env) progressOf(id string) (progress, error) {
 
 // waitFor polls the job until reached says the fault point has come. It
 // fails the test if the job ends first: the fault would not be exercised.
-func (e *env) waitFor(t testing.TB, id, what string, reached func(record.Job, progress) bool) {
+func (e *env) waitFor(t *testing.T, id, what string, reached func(record.Job, progress) bool) {
 	t.Helper()
 	var job record.Job
 	var p progress
@@ -125,6 +126,9 @@ func (e *env) waitFor(t testing.TB, id, what string, reached func(record.Job, pr
 		}
 		return reached(job, p) || job.Status != record.StatusRunning
 	})
+	if !ok || !reached(job, p) {
+		keep(t, outcome{Scenario: t.Name(), Samples: job.Request.Samples, Status: job.Status, Note: "fault point " + what + " not reached", Failed: true})
+	}
 	switch {
 	case !ok:
 		t.Fatalf("job %s never reached %s (accepted %d, parts %d, last error %v)", id, what, p.accepted, p.parts, err)
@@ -152,9 +156,8 @@ func writtenFraction(f float64) func(record.Job, progress) bool {
 }
 
 // waitEnd polls the job until it leaves running, within the set's job
-// timeout, and returns its final state.
-func (e *env) waitEnd(t testing.TB, id string) record.Job {
-	t.Helper()
+// timeout, and returns its last state.
+func (e *env) waitEnd(id string) (record.Job, error) {
 	var job record.Job
 	var err error
 	if !eventually(set.jobTimeout, 200*time.Millisecond, func() bool {
@@ -162,7 +165,7 @@ func (e *env) waitEnd(t testing.TB, id string) record.Job {
 		return err == nil && job.Status != record.StatusRunning
 	}) {
 		p, _ := e.progressOf(id)
-		t.Fatalf("job %s still %q after %v (accepted %d, parts %d, last error %v)", id, job.Status, set.jobTimeout, p.accepted, p.parts, err)
+		return job, fmt.Errorf("job %s still %q after %v (accepted %d, parts %d, last error %v)", id, job.Status, set.jobTimeout, p.accepted, p.parts, err)
 	}
-	return job
+	return job, nil
 }
