@@ -28,6 +28,9 @@ type envOptions struct {
 	streamReplicas int
 	// beforeServices runs once NATS is up, before any service starts.
 	beforeServices func(e *env)
+	// staggered starts the services one at a time, each once the one
+	// before is ready, instead of all at once.
+	staggered bool
 }
 
 // env is a running system: NATS, versitygw and the services, each a child
@@ -73,6 +76,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 			p := e.service(t, stage, fmt.Sprintf("%s-%d", stage, r), o.streamReplicas)
 			p.start(t)
 			e.services[stage] = append(e.services[stage], p)
+			if o.staggered {
+				e.waitReady(t)
+			}
 		}
 	}
 	e.waitReady(t)

@@ -34,6 +34,7 @@ var scenarios = []scenario{
 	{"nats-restart", false, natsRestart},
 	{"s3-outage", false, s3Outage},
 	{"replicas-one-killed", false, replicasOneKilled},
+	{"cluster-cold-start", false, clusterColdStart},
 	{"cluster-node-lost", false, clusterNodeLost},
 	{"topology-not-degraded", true, topologyNotDegraded},
 	{"hostile-requests", true, hostileRequests},

@@ -170,11 +170,12 @@ func topologyNotDegraded(t *testing.T) {
 }
 
 // clusterNodeLost runs the services on a 3-node JetStream cluster with R3
-// streams, kill -9s the node leading the accepted stream at 30% accepted,
+// streams (started one at a time: a cold start is clusterColdStart's
+// subject), kill -9s the node leading the accepted stream at 30% accepted,
 // for good, and checks afterwards that a plain `synthdesk status` keeps
 // every stream at three replicas.
 func clusterNodeLost(t *testing.T) {
-	e := newEnv(t, envOptions{natsNodes: 3, streamReplicas: 3})
+	e := newEnv(t, envOptions{natsNodes: 3, streamReplicas: 3, staggered: true})
 	start := time.Now()
 	id := e.startJob(t, set.samples)
 	e.waitFor(t, id, "30% accepted", acceptedFraction(0.3))
@@ -195,6 +196,16 @@ func clusterNodeLost(t *testing.T) {
 		t.Errorf("synthdesk status %s: %v\n%s", id, err, out)
 	}
 	compareTopology(t, "synthdesk status", before, e.streamConfigs(t))
+}
+
+// clusterColdStart starts the four services at once on a fresh 3-node
+// cluster with R3 streams: every one must become ready (waiting for the
+// cluster rather than exiting) and a small job must complete.
+func clusterColdStart(t *testing.T) {
+	e := newEnv(t, envOptions{natsNodes: 3, streamReplicas: 3})
+	start := time.Now()
+	id := e.startJob(t, min(set.samples, 1000))
+	e.finish(t, id, start, "services started at once on a fresh 3-node cluster, R3 streams")
 }
 
 // streamLeader is the server name leading a stream's RAFT group.
