@@ -24,16 +24,16 @@ func keep(t *testing.T, o outcome) {
 	outcomes = append(outcomes, o)
 }
 
-// baselineSeconds is the no-fault scenario's time, 0 before it ran.
-func baselineSeconds() float64 {
+// baseline is the passed no-fault outcome, the zero outcome before it ran.
+func baseline() outcome {
 	outcomesMu.Lock()
 	defer outcomesMu.Unlock()
 	for _, o := range outcomes {
 		if strings.HasSuffix(o.Scenario, "/"+scenarioNoFault) && !o.Failed {
-			return o.Seconds
+			return o
 		}
 	}
-	return 0
+	return outcome{}
 }
 
 // printSummary prints every outcome as a Markdown table on stdout and,
@@ -53,14 +53,14 @@ func printSummary() {
 }
 
 func writeSummary(w io.Writer) {
-	base := baselineSeconds()
+	base := baseline()
 	fmt.Fprintf(w, "\nfault suite, %s, %d CPUs, %s/%s, %s\n\n", setName(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintln(w, "| scenario | samples | status | time | vs no-fault | rows | distinct ids | duplicates | result | note |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, o := range outcomes {
 		ratio := "-"
-		if base > 0 && o.Seconds > 0 {
-			ratio = fmt.Sprintf("x%.2f (%+.0fs)", o.Seconds/base, o.Seconds-base)
+		if base.Seconds > 0 && o.Seconds > 0 && o.Samples == base.Samples {
+			ratio = fmt.Sprintf("x%.2f (%+.0fs)", o.Seconds/base.Seconds, o.Seconds-base.Seconds)
 		}
 		result := "pass"
 		if o.Failed {
