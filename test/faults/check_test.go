@@ -35,7 +35,9 @@ func (e *env) finish(t *testing.T, id string, start time.Time, note string) {
 	t.Helper()
 	job, err := e.waitEnd(id)
 	out := outcome{Scenario: t.Name(), Samples: job.Request.Samples, Seconds: time.Since(start).Seconds(), Status: job.Status, Note: note}
-	defer func() { out.Failed = t.Failed(); keep(t, out) }()
+	// Recorded when the scenario ends, so checks made after the job (the
+	// topology ones) count in its result.
+	t.Cleanup(func() { out.Failed = t.Failed(); keep(t, out) })
 	if err != nil {
 		out.Status += " (timed out)"
 		t.Fatal(err)

@@ -24,6 +24,18 @@ func keep(t *testing.T, o outcome) {
 	outcomes = append(outcomes, o)
 }
 
+// recorded reports whether scenario has an outcome.
+func recorded(scenario string) bool {
+	outcomesMu.Lock()
+	defer outcomesMu.Unlock()
+	for _, o := range outcomes {
+		if o.Scenario == scenario {
+			return true
+		}
+	}
+	return false
+}
+
 // baseline is the passed no-fault outcome, the zero outcome before it ran.
 func baseline() outcome {
 	outcomesMu.Lock()
