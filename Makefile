@@ -6,7 +6,7 @@ VERSITYGW := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 # not work at the root of a workspace without a root module.
 PACKAGES   = $(shell $(GO) list -f '{{.Dir}}/...' -m)
 
-.PHONY: run test docs-test tools vet bench build images-check clean
+.PHONY: run test docs-test faults tools vet bench build images-check clean
 
 ## run: the main job on the embedded default (in-process NATS, offline generator, local Parquet in ./out)
 run:
@@ -19,6 +19,10 @@ test: tools vet
 ## docs-test: README's and docs/'s commands, run as scripts (cmd/synthdesk/testdata/script); make test runs them too
 docs-test: tools
 	SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -run 'TestScripts|TestDocumented' ./cmd/synthdesk/
+
+## faults: every fault scenario of test/faults at 100,000 samples (SYNTHDESK_FAULTS_SAMPLES changes the size); the summary table is also written to bin/faults.md
+faults: tools
+	SYNTHDESK_FAULTS=full SYNTHDESK_FAULTS_REPORT=$(BIN)/faults.md SYNTHDESK_VERSITYGW=$(BIN)/versitygw $(GO) test -count=1 -v -timeout 240m -run TestFaults ./test/faults/
 
 ## tools: the real S3 server the object-store tests run against
 tools: $(BIN)/versitygw
