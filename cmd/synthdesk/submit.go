@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +19,11 @@ import (
 // cluster; their defaults come from the services' environment variables.
 type clusterFlags struct {
 	common service.Common
+	// startWait is how long submit waits for the services to create the
+	// streams of a cluster that is still starting; other clients fail at
+	// once on a server without them.
+	startWait time.Duration
+	stderr    io.Writer
 }
 
 // clientFlags are the services' common flags a client uses: how to reach
@@ -51,12 +57,34 @@ func (c *clusterFlags) connect(ctx context.Context) (*bus.Conn, *bus.Jobs, error
 		return nil, nil, err
 	}
 	// A client binds to what the services created and never changes it.
-	if err := conn.Bind(ctx); err != nil {
+	if err := c.bindTopology(ctx, conn); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
 	jobs, _ := conn.Jobs()
 	return conn, jobs, nil
+}
+
+// bindTopology binds conn to the topology, waiting up to startWait for services
+// that are still creating it.
+func (c *clusterFlags) bindTopology(ctx context.Context, conn *bus.Conn) error {
+	deadline := time.Now().Add(c.startWait)
+	said := false
+	for {
+		err := conn.Bind(ctx)
+		if !errors.Is(err, bus.ErrNoTopology) || time.Now().After(deadline) {
+			return err
+		}
+		if !said && c.stderr != nil {
+			fmt.Fprintf(c.stderr, "waiting up to %s for the services to create the streams (--start-wait)\n", c.startWait)
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // cmdSubmit sends a request to a cluster's intake and prints the job id;
@@ -69,6 +97,8 @@ func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	var cf clusterFlags
 	cf.bind(fs)
 	wait := fs.Bool("wait", false, "follow the job until it finishes and print its summary")
+	fs.DurationVar(&cf.startWait, "start-wait", 30*time.Second, "how long to wait for starting services to create the streams (0: fail at once)")
+	cf.stderr = stderr
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
