@@ -74,6 +74,7 @@ func (g *Generator) Fill(ctx context.Context, job Job, task record.Task) ([]reco
 					continue
 				}
 				out[i] = g.conversation(job, task.Slots[i], call.Specs[k], d.Turns)
+				out[i].NoiseTags = d.Tags
 			}
 		}
 		pending = next

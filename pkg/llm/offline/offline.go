@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,7 +132,9 @@ func (s *Synth) draft(c *composer, sp *llm.Spec) llm.Draft {
 		return llm.Draft{Err: err}
 	}
 	c.reset(ci, sp.Axes, sp.Seed)
-	return llm.Draft{Turns: c.compose(turnCount(sp))}
+	turns := c.compose(turnCount(sp))
+	slices.Sort(c.tags)
+	return llm.Draft{Turns: turns, Tags: slices.Clone(c.tags)}
 }
 
 // turnCount is the Spec's target clamped to its bounds (a zero bound is
