@@ -20,7 +20,7 @@ const (
 // slice as read-only.
 var Forms = []string{
 	FormRequest, FormQuestion, FormIndirect, FormNeed, FormKeywords,
-	FormFragment, FormComplaint, FormCoordinated, FormNegated,
+	FormFragment, FormFrustrated, FormCoordinated, FormNegated,
 }
 
 // Form names.
@@ -38,8 +38,8 @@ const (
 	FormKeywords = "keywords"
 	// FormFragment is a phrase without a verb of its own: "help with ...".
 	FormFragment = "fragment"
-	// FormComplaint frames the need as a complaint about trying.
-	FormComplaint = "complaint"
+	// FormFrustrated frames the need as frustration about trying.
+	FormFrustrated = "frustrated"
 	// FormCoordinated joins two clauses: "I need to X and I don't know how".
 	FormCoordinated = "coordinated"
 	// FormNegated says what the customer cannot do or does not know.

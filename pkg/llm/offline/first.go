@@ -12,7 +12,7 @@ var (
 	formTags = map[string]string{
 		llm.FormRequest: "B:form_request", llm.FormQuestion: "I:form_question", llm.FormIndirect: "D:form_indirect",
 		llm.FormNeed: "B:form_need", llm.FormKeywords: "K:form_keywords", llm.FormFragment: "B:form_fragment",
-		llm.FormComplaint: "B:form_complaint", llm.FormCoordinated: "C:form_coordinated", llm.FormNegated: "N:form_negated",
+		llm.FormFrustrated: "B:form_frustrated", llm.FormCoordinated: "C:form_coordinated", llm.FormNegated: "N:form_negated",
 	}
 	registerTags = map[string]string{
 		llm.RegisterPolite: "P:register_polite", llm.RegisterColloquial: "Q:register_colloquial",

@@ -112,7 +112,7 @@ var forms = map[string]map[string][]string{
 		"offensive":  {"{curse} help with {topic}.", "Help {doing} already.", "{topic}, now."},
 		"terse":      {"help {doing}", "{topic} help", "help with {topic}", "{doing}", "assistance {doing}"},
 	},
-	llm.FormComplaint: {
+	llm.FormFrustrated: {
 		"neutral": {
 			"I've been trying to {do} for ages and it doesn't work.", "I tried to {do} and got nowhere.",
 			"Why is it so hard to {do}?", "I've tried twice to {do} with no luck.", "It's impossible to {do} on your site.",

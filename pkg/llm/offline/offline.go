@@ -26,7 +26,7 @@ import (
 
 // Version is the version of the composition code; PromptVersion adds a
 // hash of the material.
-const Version = "offline-1"
+const Version = "offline-2"
 
 // DefaultModel is the model name reported when a call names none.
 const DefaultModel = "synth-v1"
@@ -81,7 +81,7 @@ func (s *Synth) Name(model string) string {
 }
 
 // PromptVersion identifies the composition code and material,
-// "offline-1+<hash>".
+// "offline-2+<hash>".
 func (s *Synth) PromptVersion() string { return s.version }
 
 // Generate composes one draft per Spec. It fails as a whole only when ctx
