@@ -174,3 +174,16 @@ func (c *composer) tag(t string) {
 		c.tags = append(c.tags, t)
 	}
 }
+
+// Tags returns every tag the synthesizer writes on drafts, sorted.
+func Tags() []string {
+	tags := []string{tagOpener, tagSynonym, tagGerund}
+	for _, t := range formTags {
+		tags = append(tags, t)
+	}
+	for _, t := range registerTags {
+		tags = append(tags, t)
+	}
+	slices.Sort(tags)
+	return tags
+}

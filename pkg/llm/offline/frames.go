@@ -183,7 +183,7 @@ func deriveFrames(in *taxonomy.Intent) taxonomy.Frames {
 		f.Topics = append(f.Topics, obj, nameTopic)
 	} else {
 		f.Topics = append(f.Topics, nameTopic)
-		f.Actions = append(f.Actions, "get help with my "+nameTopic, "sort out my "+nameTopic)
+		f.Actions = append(f.Actions, "get help with my "+nameTopic, "ask about the "+nameTopic, "get information on "+nameTopic)
 	}
 	desc := strings.TrimSuffix(strings.TrimSpace(firstPerson(in.Description)), ".")
 	low := strings.ToLower(desc)
@@ -247,6 +247,9 @@ func deriveFrames(in *taxonomy.Intent) taxonomy.Frames {
 // its first letter unless it is "I".
 func clause(s string) string {
 	if i := strings.IndexAny(s, ".;:("); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, " because "); i >= 0 {
 		s = s[:i]
 	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ","))
