@@ -19,7 +19,7 @@ func (c *composer) opening(n int) {
 		greet = 10
 	}
 	if ax.Channel == "email" && reg != llm.RegisterTerse {
-		greet = 80
+		greet = 50
 	}
 	if c.chance(greet) {
 		switch ax.Channel {
@@ -36,7 +36,7 @@ func (c *composer) opening(n int) {
 		c.shape(start)
 	}
 	short := reg == llm.RegisterTerse || c.style.Form == llm.FormKeywords || c.style.Form == llm.FormFragment
-	if !short && c.chance(35) || n <= 2 && c.chance(30) {
+	if !short && c.chance(20) || n <= 2 && c.chance(20) {
 		if i := c.pickDetail(); i >= 0 {
 			c.space()
 			c.spoken(c.ci.details[i : i+1])
