@@ -43,13 +43,13 @@ func (c *composer) opening(n int) {
 		}
 	}
 	extras := !short && (ax.Channel != "chat" || c.chance(50))
-	if extras && c.chance(20) {
+	if extras && c.chance(10) {
 		if p, ok := std.moodLines[ax.Mood]; ok {
 			c.space()
 			c.sentence(p)
 		}
 	}
-	if extras && ax.TechComfort == "low" && c.chance(20) {
+	if extras && ax.TechComfort == "low" && c.chance(10) {
 		c.space()
 		if ax.AgeBand == "65_plus" && c.chance(50) {
 			c.sentence(std.seniorLines)
@@ -57,7 +57,7 @@ func (c *composer) opening(n int) {
 			c.sentence(std.lowTechLines)
 		}
 	}
-	if p, ok := std.toneTails[ax.Tone]; ok && !short && c.chance(30) {
+	if p, ok := std.toneTails[ax.Tone]; ok && !short && c.chance(15) {
 		c.space()
 		c.sentence(p)
 	}
