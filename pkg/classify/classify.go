@@ -51,6 +51,9 @@ func Label(e *rules.Engine, s Settings, c *record.Conversation) (flipped bool) {
 	cleanTurns := slices.Clone(c.Turns)
 	rng := rand.New(rand.NewPCG(uint64(record.SlotSeed(c.Seed, c.Slot, c.Attempt)), 0x9015e))
 	var tags []string
+	// The generator's tags (forms and registers it wrote on purpose) stay;
+	// noise adds its own.
+	written := c.NoiseTags
 	for i := range c.Turns {
 		if c.Turns[i].Role != record.RoleCustomer {
 			continue
@@ -76,7 +79,7 @@ func Label(e *rules.Engine, s Settings, c *record.Conversation) (flipped bool) {
 			}
 		}
 	}
-	c.NoiseTags = tags
+	c.NoiseTags = appendUnique(slices.Clone(written), tags...)
 	if c.NoiseTags == nil {
 		c.NoiseTags = []string{}
 	}

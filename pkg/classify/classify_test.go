@@ -82,3 +82,33 @@ func TestLabelNoiseIsSeeded(t *testing.T) {
 		t.Fatalf("same seed, different noise: %q %v vs %q %v", a.Turns[0].Text, a.NoiseTags, b.Turns[0].Text, b.NoiseTags)
 	}
 }
+
+// TestLabelKeepsGeneratorTags checks that the tags the generator wrote
+// (forms and registers) stay on the record next to the noise tags, also
+// when the drop policy undoes the noise.
+func TestLabelKeepsGeneratorTags(t *testing.T) {
+	e := engine(t)
+	none, _ := noise.Resolve("none", nil)
+	heavy, _ := noise.Resolve("heavy", nil)
+	written := []string{"I:form_question", "Q:register_colloquial"}
+	for _, tt := range []struct {
+		name     string
+		settings Settings
+		noisy    bool
+	}{
+		{"no noise", Settings{Noise: none, FlipPolicy: FlipDrop}, false},
+		{"heavy noise", Settings{Noise: heavy, FlipPolicy: FlipKeep}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := conv("track_order", "where is my package?? it was supposed to arrive yesterday")
+			c.NoiseTags = slices.Clone(written)
+			Label(e, tt.settings, c)
+			if !slices.Equal(c.NoiseTags[:2], written) {
+				t.Fatalf("tags %v do not start with the generator's %v", c.NoiseTags, written)
+			}
+			if got := len(c.NoiseTags) > 2; got != tt.noisy {
+				t.Errorf("tags %v: noise tags added = %v, want %v", c.NoiseTags, got, tt.noisy)
+			}
+		})
+	}
+}

@@ -77,6 +77,7 @@ func (g *Generator) Fill(ctx context.Context, job Job, task record.Task) ([]reco
 				if res.PromptVersion != "" {
 					out[i].PromptVersion = res.PromptVersion
 				}
+				out[i].NoiseTags = d.Tags
 			}
 		}
 		pending = next

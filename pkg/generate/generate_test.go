@@ -143,3 +143,19 @@ func TestFillAsksAgainForWhatAShortAnswerLeftOut(t *testing.T) {
 		t.Errorf("prompt_version %q", out[0].PromptVersion)
 	}
 }
+
+// TestFillCopiesDraftTags checks that the tags of a draft (the offline
+// synthesizer's forms and registers) reach the record.
+func TestFillCopiesDraftTags(t *testing.T) {
+	g := &Generator{}
+	j := job(t, offline.New(offline.Config{}), 7)
+	convs, _, err := g.Fill(context.Background(), j, task(t, j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range convs {
+		if len(c.NoiseTags) == 0 {
+			t.Fatalf("slot %d: no tags from the draft", c.Slot)
+		}
+	}
+}

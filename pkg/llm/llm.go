@@ -38,6 +38,10 @@ type Call struct {
 // Draft is one conversation as a backend wrote it, aligned with its Spec.
 type Draft struct {
 	Turns []record.Turn
+	// Tags name the linguistic variations the backend wrote on purpose,
+	// "LETTER:name" with a Bitext variation letter ("I:form_question",
+	// "Q:register_colloquial"); the record's noise_tags start with them.
+	Tags []string
 	// Err says why this conversation is unusable (unparseable, missing,
 	// wrong shape); the generator regenerates it. Nil for a usable draft.
 	Err error

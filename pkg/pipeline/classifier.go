@@ -40,11 +40,12 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 			// meta-talk or a placeholder from checks on the final text.
 			c.CleanFindings, c.CleanDetail = info.checker.CheckContent(c)
 			c.ContentChecked = true
+			written := len(c.NoiseTags) // tags of the generator
 			if classify.Label(info.engine, info.settings, c) {
 				flips++
 			}
 			labeled++
-			if len(c.NoiseTags) > 0 {
+			if len(c.NoiseTags) > written {
 				noised++
 			}
 		}

@@ -9,7 +9,7 @@ type stylePools struct {
 	phoneGreetings, phoneFillers, emailReplyGreetings, lowTechLines, seniorLines pool
 	customerAcks, customerFill, closings, chatAgentIntros, phoneAgentIntros      pool
 	emailAgentHellos, emailAgentByes, phoneAgentFiller, asks, steps, resolutions pool
-	resolutionTails                                                              pool
+	resolutionTails, calm                                                        pool
 }
 
 func compileStyle() *stylePools {
@@ -40,6 +40,6 @@ func compileStyle() *stylePools {
 		customerFill: p(customerFill), closings: p(genericClosings), chatAgentIntros: p(chatAgentIntros),
 		phoneAgentIntros: p(phoneAgentIntros), emailAgentHellos: p(emailAgentHellos), emailAgentByes: p(emailAgentByes),
 		phoneAgentFiller: p(phoneAgentFiller), asks: p(genericAsks), steps: p(genericSteps),
-		resolutions: p(genericResolutions), resolutionTails: p(resolutionTails),
+		resolutions: p(genericResolutions), resolutionTails: p(resolutionTails), calm: p(calmLines),
 	}
 }

@@ -18,6 +18,10 @@ func (p pool) pick(c *composer) { p[c.rng.IntN(len(p))].render(c) }
 type compiled struct {
 	slots                                                *slotTable
 	openers, details, asks, steps, resolutions, closings pool
+	frames                                               frames
+	// classic is the percentage of first turns that use an opener as it
+	// is written rather than a shared form.
+	classic int
 }
 
 // compileIntent compiles the material of in. An intent without openers
@@ -26,6 +30,7 @@ type compiled struct {
 func compileIntent(in *taxonomy.Intent) (*compiled, error) {
 	m := in.Material
 	st := newSlotTable(m.Slots)
+	var err error
 	ci := &compiled{slots: st}
 	fields := []struct {
 		name string
@@ -38,18 +43,27 @@ func compileIntent(in *taxonomy.Intent) (*compiled, error) {
 	}
 	for _, f := range fields {
 		for i, s := range f.src {
-			t, err := parseTemplate(s, st)
-			if err != nil {
-				return nil, fmt.Errorf("intent %s: material.%s[%d]: %w", in.Name, f.name, i, err)
+			t, perr := parseTemplate(s, st)
+			if perr != nil {
+				return nil, fmt.Errorf("intent %s: material.%s[%d]: %w", in.Name, f.name, i, perr)
 			}
 			*f.dst = append(*f.dst, t)
 		}
+	}
+	if ci.frames, err = compileFrames(in, st); err != nil {
+		return nil, err
+	}
+	// Written openers are used more often when the intent has no frames
+	// of its own; a description-based one is a single sentence.
+	ci.classic = 20
+	if !hasFrames(in.Material.Frames) {
+		ci.classic = 50
 	}
 	if len(ci.openers) == 0 {
 		ci.fromExamples(in.Examples)
 	}
 	if len(ci.openers) == 0 {
-		ci.openers = descriptionOpeners(in)
+		ci.openers, ci.classic = descriptionOpeners(in), 8
 	}
 	ci.fillGenerics()
 	return ci, nil
@@ -148,4 +162,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func hasFrames(f taxonomy.Frames) bool {
+	return len(f.Actions)+len(f.Topics)+len(f.Questions)+len(f.Problems) > 0
 }

@@ -2,9 +2,11 @@ package offline
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/brianvoe/gofakeit/v7"
+	"github.com/synthdesk/synthdesk/pkg/llm"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
@@ -25,6 +27,11 @@ type composer struct {
 	ax       record.Axes
 	products []string
 	used     uint64 // details already said in this conversation
+	// style is the register and form of the first customer turn, and
+	// regIdx, formIdx their indexes in llm.Registers and llm.Forms.
+	style           llm.Style
+	regIdx, formIdx int
+	tags            []string
 }
 
 var composers = sync.Pool{New: func() any {
@@ -35,6 +42,9 @@ var composers = sync.Pool{New: func() any {
 func (c *composer) reset(ci *compiled, ax record.Axes, seed int64) {
 	c.pcg.Seed(uint64(seed), seedStream)
 	c.ci, c.ax, c.used = ci, ax, 0
+	c.style = llm.DrawStyle(seed, ax)
+	c.regIdx, c.formIdx = slices.Index(llm.Registers, c.style.Register), slices.Index(llm.Forms, c.style.Form)
+	c.tags = nil
 	n := len(ci.slots.vals)
 	if cap(c.vals) < n {
 		c.vals, c.have = make([]string, n), make([]bool, n)

@@ -31,14 +31,28 @@ func TestCustomIntents(t *testing.T) {
 	s := New(Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			found := 0
+			openings := map[string]bool{}
 			for n := 1; n <= 8; n++ {
 				for _, ch := range llm.Channels {
 					d := generate(t, s, llm.Spec{Intent: &tt.intent, Axes: record.Axes{Channel: ch, Tone: "neutral", Turns: n}, Seed: int64(n)})[0]
 					checkShape(t, d, n)
-					if !strings.Contains(d.Turns[0].Text, tt.want) {
-						t.Fatalf("opening %q does not contain %q", d.Turns[0].Text, tt.want)
+					open := d.Turns[0].Text
+					openings[open] = true
+					if strings.Contains(open, tt.want) {
+						found++
+					} else if !strings.Contains(strings.ToLower(open), "warrant") {
+						t.Errorf("opening %q is neither the material (%q) nor about the warranty", open, tt.want)
 					}
 				}
+			}
+			// The written material is used now and then; the rest are
+			// shared forms filled with frames derived from the intent.
+			if found == 0 {
+				t.Errorf("no opening contains %q", tt.want)
+			}
+			if len(openings) < 12 {
+				t.Errorf("%d distinct openings of 24, want at least 12", len(openings))
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,7 +26,7 @@ import (
 
 // Version is the version of the composition code; PromptVersion adds a
 // hash of the material.
-const Version = "offline-1"
+const Version = "offline-2"
 
 // DefaultModel is the model name reported when a call names none.
 const DefaultModel = "synth-v1"
@@ -82,7 +83,7 @@ func (s *Synth) Name(model string) string {
 }
 
 // PromptVersion identifies the composition code and material,
-// "offline-1+<hash>".
+// "offline-2+<hash>".
 func (s *Synth) PromptVersion() string { return s.version }
 
 // versionFor is PromptVersion for the material of t (nil: Config's).
@@ -152,7 +153,9 @@ func (s *Synth) draft(c *composer, sp *llm.Spec) llm.Draft {
 		return llm.Draft{Err: err}
 	}
 	c.reset(ci, sp.Axes, sp.Seed)
-	return llm.Draft{Turns: c.compose(turnCount(sp))}
+	turns := c.compose(turnCount(sp))
+	slices.Sort(c.tags)
+	return llm.Draft{Turns: turns, Tags: slices.Clone(c.tags)}
 }
 
 // turnCount is the Spec's target clamped to its bounds (a zero bound is

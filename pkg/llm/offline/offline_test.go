@@ -200,7 +200,7 @@ func TestUsageAndNames(t *testing.T) {
 	if got := s.Name("m2"); got != "offline/m2" {
 		t.Errorf("Name(m2) = %q", got)
 	}
-	if v := s.PromptVersion(); !regexp.MustCompile(`^offline-1\+[0-9a-f]{12}$`).MatchString(v) {
+	if v := s.PromptVersion(); !regexp.MustCompile(`^offline-2\+[0-9a-f]{12}$`).MatchString(v) {
 		t.Errorf("PromptVersion() = %q", v)
 	}
 	changed := defaultTaxonomy(t)

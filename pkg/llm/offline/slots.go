@@ -37,6 +37,7 @@ const (
 	slotQuantity
 	slotSize
 	slotColor
+	slotCountry
 	numBuiltin
 )
 
@@ -46,7 +47,7 @@ var builtinSlots = [numBuiltin]string{
 	"order_id", "invoice_id", "refund_id", "ticket_id", "tracking_id",
 	"date", "weekday", "month", "days", "amount", "email", "phone",
 	"card", "card_last4", "card_brand", "street", "city", "zip", "plan",
-	"username", "quantity", "size", "color",
+	"username", "quantity", "size", "color", "country",
 }
 
 // slotTable maps slot names of one intent to ids: the built-ins, then the
@@ -97,7 +98,7 @@ var (
 	mailDomains = [...]string{"example.com", "example.org", "example.net"}
 	roadTypes   = [...]string{"Street", "Avenue", "Road", "Lane", "Drive", "Court", "Way"}
 	weekdays    = [...]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	plans       = [...]string{"Basic", "Standard", "Plus", "Premium", "Family", "Pro", "Business"}
+	plans       = [...]string{"Basic", "Standard", "Plus", "Premium", "Family", "Pro", "Business", "Gold", "Platinum", "Freemium", "free"}
 	sizes       = [...]string{"small", "medium", "large", "extra large", "size 8", "size 10", "size M", "size L"}
 	colors      = [...]string{"black", "white", "navy", "grey", "red", "green", "beige", "blue"}
 	agentNames  = [...]string{"Sam", "Alex", "Jordan", "Priya", "Marco", "Lena", "Tom", "Aisha", "Kenji", "Sofia", "Daniel", "Maya"}
@@ -141,10 +142,13 @@ func (c *composer) draw(id int) string {
 		}
 		return "another item"
 	case slotOrderID:
-		if c.rng.IntN(2) == 0 {
+		switch c.rng.IntN(3) {
+		case 0:
 			return "ORD-" + strconv.Itoa(100000+c.rng.IntN(900000))
+		case 1:
+			return "#" + strconv.Itoa(10000000+c.rng.IntN(90000000))
 		}
-		return "#" + strconv.Itoa(10000000+c.rng.IntN(90000000))
+		return strconv.FormatInt(1_000_000_000+c.rng.Int64N(99_000_000_000), 10)
 	case slotInvoiceID:
 		return "INV-" + strconv.Itoa(2023+c.rng.IntN(3)) + "-" + strconv.Itoa(10000+c.rng.IntN(90000))
 	case slotRefundID:
@@ -162,6 +166,12 @@ func (c *composer) draw(id int) string {
 	case slotDays:
 		return strconv.Itoa(2 + c.rng.IntN(12))
 	case slotAmount:
+		switch c.rng.IntN(3) {
+		case 0:
+			return strconv.Itoa(5+c.rng.IntN(1500)) + " dollars"
+		case 1:
+			return "$" + strconv.Itoa(5+c.rng.IntN(1500))
+		}
 		return "$" + strconv.FormatFloat(f.Price(4, 400), 'f', 2, 64)
 	case slotEmail:
 		return c.email()
@@ -185,6 +195,8 @@ func (c *composer) draw(id int) string {
 		return sizes[c.rng.IntN(len(sizes))]
 	case slotColor:
 		return colors[c.rng.IntN(len(colors))]
+	case slotCountry:
+		return f.Country()
 	}
 	return "it"
 }

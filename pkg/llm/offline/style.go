@@ -67,6 +67,10 @@ var (
 		"confused":  {"No problem, I'll walk you through it. ", "That's okay, I'll guide you. "},
 		"impatient": {"I'll be quick. ", "Let's get this done fast. "},
 	}
+	calmLines = []string{
+		"I understand this is frustrating, and I'm here to help. ", "I hear you, let's fix this together. ",
+		"Sorry this has been such a hassle. ", "I get that this is annoying; I'll do my best to help. ",
+	}
 	genericAsks = []string{
 		"Sure, I can help with that. Could you tell me a bit more?",
 		"Happy to look into it. What details can you share?",

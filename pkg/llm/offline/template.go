@@ -93,6 +93,8 @@ func (t template) render(c *composer) {
 		switch {
 		case seg.alts != nil:
 			seg.alts[c.rng.IntN(len(seg.alts))].render(c)
+		case seg.slot >= frameBase:
+			c.frame(seg.slot)
 		case seg.slot >= 0:
 			c.buf = append(c.buf, c.value(seg.slot)...)
 		default:

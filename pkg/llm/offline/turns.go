@@ -1,33 +1,55 @@
 package offline
 
-// opening writes the customer's first turn: a greeting fitting channel
-// and tone, the opener stating the need, then often a detail and, except
-// in terse or half the chat turns, persona lines.
+import "github.com/synthdesk/synthdesk/pkg/llm"
+
+// opening writes the customer's first turn: sometimes a greeting fitting
+// channel, tone and register, the need in the conversation's sentence
+// form and register, then, for fuller forms, sometimes a detail, a mood
+// line, persona lines and a polite or formal tail.
 func (c *composer) opening(n int) {
 	ax := &c.ax
-	switch ax.Channel {
-	case "email":
-		c.fromMap(std.emailGreetings, ax.Tone)
-	case "phone", "phone_transcript":
-		std.phoneGreetings.pick(c)
-	default:
-		c.fromMap(std.chatGreetings, ax.Tone)
+	reg := c.style.Register
+	greet := 0
+	switch reg {
+	case llm.RegisterPolite:
+		greet = 60
+	case llm.RegisterNeutral, llm.RegisterColloquial:
+		greet = 35
+	case llm.RegisterOffensive:
+		greet = 10
 	}
-	c.spoken(c.ci.openers)
-	extras := ax.Tone != "terse" && (ax.Channel != "chat" || c.chance(50))
-	if (extras || ax.Tone == "terse") && (n <= 2 || c.chance(60)) {
+	if ax.Channel == "email" && reg != llm.RegisterTerse {
+		greet = 50
+	}
+	if c.chance(greet) {
+		switch ax.Channel {
+		case "email":
+			c.fromMap(std.emailGreetings, ax.Tone)
+		case "phone", "phone_transcript":
+			std.phoneGreetings.pick(c)
+		default:
+			c.fromMap(std.chatGreetings, ax.Tone)
+		}
+	}
+	start := len(c.buf)
+	if c.firstSentence() {
+		c.shape(start)
+	}
+	short := reg == llm.RegisterTerse || c.style.Form == llm.FormKeywords || c.style.Form == llm.FormFragment
+	if !short && c.chance(20) || n <= 2 && c.chance(20) {
 		if i := c.pickDetail(); i >= 0 {
 			c.space()
 			c.spoken(c.ci.details[i : i+1])
 		}
 	}
-	if extras && c.chance(45) {
+	extras := !short && (ax.Channel != "chat" || c.chance(50))
+	if extras && c.chance(10) {
 		if p, ok := std.moodLines[ax.Mood]; ok {
 			c.space()
 			c.sentence(p)
 		}
 	}
-	if extras && ax.TechComfort == "low" && c.chance(40) {
+	if extras && ax.TechComfort == "low" && c.chance(10) {
 		c.space()
 		if ax.AgeBand == "65_plus" && c.chance(50) {
 			c.sentence(std.seniorLines)
@@ -35,11 +57,39 @@ func (c *composer) opening(n int) {
 			c.sentence(std.lowTechLines)
 		}
 	}
-	if p, ok := std.toneTails[ax.Tone]; ok && c.chance(50) {
+	if p, ok := std.toneTails[ax.Tone]; ok && !short && c.chance(15) {
 		c.space()
 		c.sentence(p)
 	}
 	c.customerEnd()
+}
+
+// shape fixes the case and punctuation of the form written from start:
+// it continues a greeting in lower case and otherwise starts with a
+// capital, except in the colloquial and terse registers, which often
+// start in lower case and drop the final period.
+func (c *composer) shape(start int) {
+	c.tidy(start)
+	if start >= len(c.buf) {
+		return
+	}
+	switch reg := c.style.Register; {
+	case c.afterCommaAt(start):
+		c.lowerAt(start)
+	case reg == llm.RegisterColloquial || reg == llm.RegisterTerse:
+		if c.chance(60) {
+			c.lowerAt(start)
+		} else if b := c.buf[start]; b >= 'a' && b <= 'z' {
+			c.buf[start] -= 'a' - 'A'
+		}
+		if c.buf[len(c.buf)-1] == '.' && c.chance(60) {
+			c.buf = c.buf[:len(c.buf)-1]
+		}
+	default:
+		if b := c.buf[start]; b >= 'a' && b <= 'z' {
+			c.buf[start] -= 'a' - 'A'
+		}
+	}
 }
 
 // customerTurn writes a later customer turn from p, or from an unsaid
@@ -88,7 +138,9 @@ func (c *composer) agentTurn(i int, p pool, last bool) {
 			std.chatAgentIntros.pick(c)
 		}
 	}
-	if p := std.empathy[c.ax.Mood]; i == 1 && p != nil && c.chance(60) {
+	if i == 1 && c.style.Register == llm.RegisterOffensive {
+		std.calm.pick(c)
+	} else if p := std.empathy[c.ax.Mood]; i == 1 && p != nil && c.chance(60) {
 		p.pick(c)
 	}
 	c.sentence(p)

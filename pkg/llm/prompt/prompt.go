@@ -16,7 +16,7 @@ import (
 
 // Version names the prompt templates. Bump it whenever the system text,
 // the example or request layout, or the rotation changes.
-const Version = "fewshot-1"
+const Version = "fewshot-2"
 
 // DefaultExamples is the number of few-shot examples per prompt when
 // Options.Examples is zero.
@@ -37,7 +37,7 @@ type Prompt struct {
 	// Schema is the JSON Schema of the expected answer (see Output).
 	Schema json.RawMessage
 	// Version is Version plus a short hash of the examples shown, e.g.
-	// "fewshot-1+abcd1234"; it goes on the records as prompt_version.
+	// "fewshot-2+abcd1234"; it goes on the records as prompt_version.
 	Version string
 }
 

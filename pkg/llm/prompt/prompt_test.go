@@ -79,6 +79,10 @@ func TestRenderRequests(t *testing.T) {
 				t.Fatalf("parsed %d requests, want %d:\n%s", len(got), len(c.want), p.User)
 			}
 			for i, w := range c.want {
+				// Every request states the register and form drawn from
+				// its seed and axes.
+				st := llm.DrawStyle(c.specs[i].Seed, c.specs[i].Axes)
+				w.Axes[AxisRegister], w.Axes[AxisForm] = st.Register, st.Form
 				if !equalRequested(got[i], w) {
 					t.Errorf("request %d = %+v, want %+v", i+1, got[i], w)
 				}
@@ -182,4 +186,28 @@ func equalRequested(a, b Requested) bool {
 		}
 	}
 	return true
+}
+
+// TestRequestStyleVaries checks that register and form are drawn per
+// conversation: specs with other seeds get other styles, and the same
+// spec always the same one.
+func TestRequestStyleVaries(t *testing.T) {
+	tax := defaultTaxonomy(t)
+	registers, forms := map[string]bool{}, map[string]bool{}
+	for seed := int64(1); seed <= 60; seed++ {
+		s := spec(t, tax, "cancel_order", seed)
+		a := ParseRequests(render(t, Options{}, s).User)
+		b := ParseRequests(render(t, Options{}, s).User)
+		if len(a) != 1 || a[0].Axes[AxisRegister] == "" || a[0].Axes[AxisForm] == "" {
+			t.Fatalf("seed %d: request lacks register or form: %+v", seed, a)
+		}
+		if !equalRequested(a[0], b[0]) {
+			t.Fatalf("seed %d: style differs between renders: %+v vs %+v", seed, a[0], b[0])
+		}
+		registers[a[0].Axes[AxisRegister]] = true
+		forms[a[0].Axes[AxisForm]] = true
+	}
+	if len(registers) < 4 || len(forms) < 6 {
+		t.Errorf("60 conversations drew %d registers and %d forms, want at least 4 and 6", len(registers), len(forms))
+	}
 }

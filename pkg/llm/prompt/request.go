@@ -16,6 +16,10 @@ const (
 	AxisMood        = "mood"
 	AxisTone        = "tone"
 	AxisDomain      = "domain"
+	// AxisRegister and AxisForm are the register and sentence form of the
+	// customer's first message (llm.DrawStyle).
+	AxisRegister = "register"
+	AxisForm     = "form"
 )
 
 // AnyChannel is written as the channel of a spec that has none.
@@ -33,7 +37,8 @@ type Requested struct {
 	Turns   int
 	Channel string
 	// Axes holds the further key=value pairs of the line (AxisAgeBand,
-	// AxisTechComfort, AxisMood, AxisTone, AxisDomain, or any other key).
+	// AxisTechComfort, AxisMood, AxisTone, AxisDomain, AxisRegister,
+	// AxisForm, or any other key).
 	Axes map[string]string
 }
 
@@ -70,12 +75,15 @@ func requestLine(b *strings.Builder, n int, s llm.Spec) {
 	b.WriteString(strconv.Itoa(targetTurns(s)))
 	b.WriteString(" channel=")
 	b.WriteString(quoteValue(ch))
+	st := llm.DrawStyle(s.Seed, s.Axes)
 	for _, kv := range [...][2]string{
 		{AxisAgeBand, s.Axes.AgeBand},
 		{AxisTechComfort, s.Axes.TechComfort},
 		{AxisMood, s.Axes.Mood},
 		{AxisTone, s.Axes.Tone},
 		{AxisDomain, s.Axes.Domain},
+		{AxisRegister, st.Register},
+		{AxisForm, st.Form},
 	} {
 		if kv[1] == "" {
 			continue
