@@ -28,6 +28,11 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	go watchPending(ctx, &cfg, StageGenerator, bus.StreamGenerate, StageGenerator)
 	go func() { _ = cache.watch(ctx) }()
 	go func() {
+		if err := serveCancel(ctx, &cfg, jobs); err != nil {
+			cfg.Log.Error().Err(err).Msg("cancel subject not served")
+		}
+	}()
+	go func() {
 		if err := serveIntake(ctx, &cfg, jobs); err != nil {
 			cfg.Log.Error().Err(err).Msg("intake stopped")
 		}
@@ -46,6 +51,9 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		info, err := cache.get(ctx, task.JobID)
 		if err != nil {
 			return err
+		}
+		if cache.dropStopped(info) {
+			return nil // cancelled or failed: drop without work
 		}
 		backend, model, perCall, err := cfg.LLM.Resolve(info.job.Request.LLM)
 		if err != nil {

@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/classify"
@@ -162,4 +164,43 @@ func (c *jobCache) refresh(ctx context.Context, id string) {
 	if info, ok := c.jobs[id]; ok {
 		info.job = job
 	}
+}
+
+// errNotRunning refuses to stop a job that has already ended.
+var errNotRunning = errors.New("job already ended")
+
+// StopJob asks every stage to stop working on a running job: the stages
+// drop its messages and a sink finishes it with stop.Status and the files
+// written so far. A job already stopped keeps its first stop; a job that
+// has ended is returned as it is.
+func StopJob(ctx context.Context, jobs *bus.Jobs, id string, stop record.Stop) (record.Job, error) {
+	if stop.At.IsZero() {
+		stop.At = time.Now().UTC()
+	}
+	job, err := jobs.Update(ctx, id, func(j *record.Job) error {
+		if record.Terminal(j.Status) {
+			return fmt.Errorf("job %s: %w (%s)", id, errNotRunning, j.Status)
+		}
+		if j.Stop == nil {
+			j.Stop = &stop
+		}
+		return nil
+	})
+	if errors.Is(err, errNotRunning) {
+		got, gerr := jobs.Get(ctx, id)
+		if gerr != nil {
+			return job, gerr
+		}
+		return got, nil
+	}
+	return job, err
+}
+
+// dropStopped reports whether a stage should drop a message of this job
+// without working on it: the job was cancelled, failed or has ended.
+func (c *jobCache) dropStopped(info *jobInfo) bool {
+	if job, ok := c.state(info.job.ID); ok {
+		return job.Stopped()
+	}
+	return info.job.Stopped()
 }

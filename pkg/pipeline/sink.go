@@ -63,6 +63,8 @@ type sink struct {
 	// seen are the statistics of the parts this replica wrote, so the
 	// manifest only reads back the parts written elsewhere.
 	seen map[string]*partStats
+	// progress is when each running job last moved (see ending.go).
+	progress map[string]*jobProgress
 }
 
 // RunSink writes accepted records as Parquet parts and finishes jobs until
@@ -85,6 +87,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash,
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
+		progress: map[string]*jobProgress{},
 		flushes: make(chan struct{}, 2)}
 	go func() {
 		if err := s.cache.watch(ctx); err != nil {
@@ -92,6 +95,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 		}
 	}()
 	go s.tick(ctx)
+	go s.watchJobs(ctx)
 	go s.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	errc := make(chan error, cfg.Partitions)
 	for p := range cfg.Partitions {
@@ -125,6 +129,9 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	info, err := s.cache.get(ctx, recs[0].Conversation.JobID)
 	if err != nil {
 		return err
+	}
+	if s.cache.dropStopped(info) {
+		return nil // cancelled, failed or finished: nothing more is written
 	}
 	if info.job.BatchRows > s.cfg.BatchRows {
 		// The consumer holds at most about two parts of this sink's size:
@@ -251,12 +258,17 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	objKey := dataset.JobDir(key.job) + file.Name
 	start := time.Now()
 	if !s.retry(ctx, log, "write part", func() error {
+		if s.stoppedNow(key.job) {
+			return errJobStopped
+		}
 		st, err := s.stores.open(ctx, outputOf(&info.job, s.cfg))
 		if err != nil {
+			s.failOnBadOutput(ctx, key.job, err)
 			return err
 		}
 		return st.Put(ctx, objKey, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	}) {
+		s.dropIfStopped(key, b)
 		return
 	}
 	s.cfg.Metrics.UploadSeconds.Observe(time.Since(start).Seconds())
@@ -296,6 +308,10 @@ func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op fu
 		err := op()
 		if err == nil {
 			return true
+		}
+		if errors.Is(err, errJobStopped) {
+			log.Info().Msg(what + " given up: the job was cancelled or failed")
+			return false
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + " failed; holding the batch")
 		select {
@@ -350,6 +366,7 @@ func (s *sink) tick(ctx context.Context) {
 			}
 		}
 		s.relieveLocked()
+		s.dropStoppedLocked()
 		running := s.cache.snapshot()
 		s.mu.Unlock()
 		for _, job := range running {
@@ -359,7 +376,7 @@ func (s *sink) tick(ctx context.Context) {
 			// The watch keeps states fresh; this read covers a missed
 			// update, so a sealed job is finished regardless.
 			s.cache.refresh(ctx, job.ID)
-			if fresh, ok := s.cache.state(job.ID); ok && fresh.Sealed && fresh.Status == record.StatusRunning {
+			if fresh, ok := s.cache.state(job.ID); ok && finishable(fresh) {
 				jobsSeen[job.ID] = true
 			}
 		}

@@ -44,6 +44,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 		cnt: newCounters(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
 	go g.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
+	go func() { _ = g.cache.watch(ctx) }()
 	errc := make(chan error, 1)
 	go func() {
 		errc <- consume(ctx, &cfg, bus.ConsumerSpec{
@@ -73,6 +74,9 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	info, err := g.cache.get(ctx, b.JobID)
 	if err != nil {
 		return err
+	}
+	if g.cache.dropStopped(info) {
+		return nil // cancelled or failed: no more decisions
 	}
 	reasons := make([][]string, len(b.Conversations))
 	details := make([]string, len(b.Conversations))
