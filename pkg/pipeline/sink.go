@@ -88,7 +88,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		progress: map[string]*jobProgress{},
-		flushes: make(chan struct{}, 2)}
+		flushes:  make(chan struct{}, 2)}
 	go func() {
 		if err := s.cache.watch(ctx); err != nil {
 			cfg.Log.Warn().Err(err).Msg("job watch stopped; job states are read every second instead")
