@@ -313,6 +313,9 @@ func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op fu
 			log.Info().Msg(what + " given up: the job was cancelled or failed")
 			return false
 		}
+		if ctx.Err() != nil {
+			return false // stopping: the held messages go back to JetStream
+		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + " failed; holding the batch")
 		select {
 		case <-ctx.Done():

@@ -112,7 +112,9 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 				err = g.cfg.Conn.PublishAll(ctx, &out)
 			}
 			if err != nil {
-				g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
+				if ctx.Err() == nil { // not merely stopping
+					g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
+				}
 				_ = held.Nak(time.Second)
 				return
 			}
