@@ -15,6 +15,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/noise"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
 // intake turns generation requests into jobs: it validates the request,
@@ -104,6 +105,11 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 	}
 	if _, err := noise.Resolve(req.Noise.Profile, req.Noise.Rates); err != nil {
 		errs = append(errs, fmt.Errorf("%w: noise: %w", record.ErrInvalidRequest, err))
+	}
+	if req.Output != "" {
+		if err := store.CheckOutput(req.Output); err != nil {
+			errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return plannedJob{}, err

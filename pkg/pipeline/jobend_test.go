@@ -188,3 +188,26 @@ func TestNoProgressDeadline(t *testing.T) {
 	bustest.Eventually(t, time.Minute, func() bool { return sinkPending(t, c.conn, c.cfg.Partitions) == 0 },
 		"the sink lets go of the failed job's records")
 }
+
+// TestUnreachableOutputRefused: an output no sink can open is refused at
+// intake, naming the field, and starts nothing.
+func TestUnreachableOutputRefused(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, nil)
+	jobs := mustJobs(t, c.conn)
+	for _, tt := range []struct{ name, body, want string }{
+		{name: "unknown scheme", body: `{"samples": 10, "output": "gs://bucket/x"}`, want: "output: store: unsupported output"},
+		{name: "no bucket", body: `{"samples": 10, "output": "s3:///x"}`, want: "output: store: output \"s3:///x\" has no bucket"},
+		{name: "negative deadline", body: `{"samples": 10, "no_progress_seconds": -1}`, want: "no_progress_seconds"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := pipeline.Submit(context.Background(), c.conn, []byte(tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+			if keys, _ := jobs.List(context.Background(), "*.state"); len(keys) != 0 {
+				t.Errorf("%d jobs stored after a refused request", len(keys))
+			}
+		})
+	}
+}
