@@ -52,7 +52,7 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 				noised++
 			}
 		}
-		out.Add(bus.SubjectValidate, b.ID(), packJSON(&b))
+		out.Add(bus.SubjectValidate, msgID(&info.job, b.ID()), packJSON(&b))
 		cnt.add(b.JobID, "labeled", labeled)
 		cnt.add(b.JobID, "noised", noised)
 		if flips > 0 {

@@ -253,8 +253,8 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		}
 	}
 	_, err = s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
-		if j.Status != record.StatusRunning {
-			return errNotRunning // another replica finished it first
+		if j.Status != record.StatusRunning || (job.Stop != nil && j.Stop == nil) {
+			return errNotRunning // finished by another replica, or reopened
 		}
 		j.Status, j.FinishedAt, j.Reason = m.Status, finished, m.Reason
 		if m.Status == record.StatusFailed {

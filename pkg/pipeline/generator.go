@@ -81,7 +81,7 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		}
 		if len(convs) > 0 {
 			b := record.Batch{JobID: task.JobID, Conversations: convs}
-			out.Add(bus.SubjectClassify, b.ID(), packJSON(&b))
+			out.Add(bus.SubjectClassify, msgID(&info.job, b.ID()), packJSON(&b))
 		}
 		cnt.add(task.JobID, "generated", int64(len(convs)))
 		return nil

@@ -62,7 +62,15 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		if !sameRequest(prev.Request, job.Request, planned.seedPicked) {
 			return record.IntakeReply{Error: fmt.Sprintf("%v: job_id: %s already exists with a different request", record.ErrInvalidRequest, job.ID)}
 		}
-		job = prev // the same request again: republish its tasks, harmlessly
+		// The same request again: continue the job. One that ended done or
+		// partial is answered as it is; a failed or cancelled one is
+		// reopened and its tasks republished (see reopen).
+		if job, err = reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
+			return record.IntakeReply{Error: err.Error()}
+		}
+		if record.Terminal(job.Status) {
+			return record.IntakeReply{JobID: job.ID, Samples: job.Request.Samples, Seed: job.Seed, Quotas: job.Quotas}
+		}
 	} else if err != nil {
 		return record.IntakeReply{Error: err.Error()}
 	}
@@ -142,7 +150,7 @@ func (in *intake) publishTasks(ctx context.Context, job record.Job) error {
 		if err != nil {
 			return err
 		}
-		out.Add(bus.SubjectGenerate, fmt.Sprintf("%s-task-%d", job.ID, i), b)
+		out.Add(bus.SubjectGenerate, msgID(&job, fmt.Sprintf("%s-task-%d", job.ID, i)), b)
 		if out.Len() == 1000 || i == len(tasks)-1 {
 			if err := in.cfg.Conn.PublishAll(ctx, &out); err != nil {
 				return err

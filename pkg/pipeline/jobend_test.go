@@ -211,3 +211,36 @@ func TestUnreachableOutputRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestResubmitContinuesCancelledJob: the same request sent again after a
+// cancel continues the job: it ends done with exactly the requested rows,
+// each once, keeping what was written before. Sent once more after that,
+// it is answered with the finished job and changes nothing.
+func TestResubmitContinuesCancelledJob(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, func(cfg *pipeline.Config) { cfg.BatchRows = 200 })
+	req := record.Request{JobID: "again", Samples: 3000, Seed: seed(17)}
+	c.submit(t, req)
+	bustest.Eventually(t, time.Minute, func() bool { return partRecords(t, c.conn, req.JobID) > 0 }, "a part written")
+	if _, err := pipeline.Cancel(context.Background(), c.conn, req.JobID); err != nil {
+		t.Fatal(err)
+	}
+	if job := c.wait(t, req.JobID, time.Minute); job.Status != record.StatusCancelled {
+		t.Fatalf("job %s, want cancelled", job.Status)
+	}
+	before := partRecords(t, c.conn, req.JobID)
+	c.submit(t, req)
+	job := c.wait(t, req.JobID, 2*time.Minute)
+	if job.Status != record.StatusDone || job.Epoch != 1 {
+		t.Fatalf("resubmitted job %s epoch %d, want done in epoch 1 (reason %q)", job.Status, job.Epoch, job.Reason)
+	}
+	checkOutput(t, job, readLocalOutput(t, c.out, req.JobID))
+	t.Logf("%d parts written before the cancel, %d in all", before, partRecords(t, c.conn, req.JobID))
+
+	if reply := c.submit(t, req); reply.JobID != req.JobID {
+		t.Fatalf("reply to a finished job's request: %+v", reply)
+	}
+	if again, err := mustJobs(t, c.conn).Get(context.Background(), req.JobID); err != nil || again.Status != record.StatusDone || again.Epoch != 1 {
+		t.Errorf("after a third submit: %s epoch %d (%v), want done, epoch 1", again.Status, again.Epoch, err)
+	}
+}

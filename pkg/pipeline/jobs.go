@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/classify"
 	"github.com/synthdesk/synthdesk/pkg/quality"
@@ -203,4 +204,43 @@ func (c *jobCache) dropStopped(info *jobInfo) bool {
 		return job.Stopped()
 	}
 	return info.job.Stopped()
+}
+
+// reopen continues a job submitted again: a failed or cancelled one (or
+// one being stopped) runs again, so its republished tasks are worked on.
+// Nothing accepted is lost or repeated: the ledger answers a record it
+// already decided with the same decision, whose outputs (accepted records,
+// regeneration tasks) are published again, so the tasks dropped while the
+// job was stopped come back and the parts not written are filled. A job
+// that ended done or partial is returned unchanged.
+func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Logger) (record.Job, error) {
+	if job.Status == record.StatusDone || job.Status == record.StatusPartial || (job.Status == record.StatusRunning && job.Stop == nil) {
+		return job, nil
+	}
+	was := job.Status
+	if job.Stop != nil {
+		was += " (" + job.Stop.Status + ")"
+	}
+	job, err := jobs.Update(ctx, job.ID, func(j *record.Job) error {
+		if j.Status == record.StatusDone || j.Status == record.StatusPartial {
+			return nil
+		}
+		j.Status, j.Stop, j.Reason, j.Error, j.FinishedAt = record.StatusRunning, nil, "", "", time.Time{}
+		j.Epoch++
+		return nil
+	})
+	if err != nil {
+		return job, fmt.Errorf("reopen job %s: %w", job.ID, err)
+	}
+	log.Info().Str("job", job.ID).Str("was", was).Msg("job submitted again: continuing it")
+	return job, nil
+}
+
+// msgID is the Nats-Msg-Id of a message derived from id: id itself, with
+// the job's epoch appended once the job was reopened.
+func msgID(job *record.Job, id string) string {
+	if job.Epoch == 0 {
+		return id
+	}
+	return fmt.Sprintf("%s~e%d", id, job.Epoch)
 }

@@ -198,15 +198,15 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
 			n++
 		}
-		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), accepted[0].Conversation.ConversationID, packJSON(accepted[:n]))
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), msgID(job, accepted[0].Conversation.ConversationID), packJSON(accepted[:n]))
 		g.cnt.add(job.ID, "accepted", int64(n))
 		accepted = accepted[n:]
 	}
 	if len(rejected) > 0 {
-		out.Add(bus.RejectedSubject(job.ID), rejected[0].Conversation.ConversationID, packJSON(rejected))
+		out.Add(bus.RejectedSubject(job.ID), msgID(job, rejected[0].Conversation.ConversationID), packJSON(rejected))
 	}
 	if len(regen.Slots) > 0 {
-		out.Add(bus.SubjectGenerate, regenID, mustJSON(&regen))
+		out.Add(bus.SubjectGenerate, msgID(job, regenID), mustJSON(&regen))
 	}
 	return nil
 }

@@ -68,6 +68,11 @@ type Job struct {
 	// retry budget spent; final once Sealed.
 	Rejections    map[string]int64 `json:"rejections,omitempty"`
 	Regenerations int              `json:"regenerations,omitempty"`
+	// Epoch counts the times the job was reopened by a resubmission; it
+	// is part of every message id, so the messages republished for a
+	// reopened job are not taken for duplicates of those dropped while it
+	// was stopped.
+	Epoch int `json:"epoch,omitempty"`
 	// Stop is set when the job is cancelled or failed before admission
 	// ended; stages drop its messages from then on.
 	Stop       *Stop     `json:"stop,omitempty"`
