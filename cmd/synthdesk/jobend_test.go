@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -203,5 +204,50 @@ func TestCancelCommand(t *testing.T) {
 	code = dispatch(context.Background(), []string{"status", "--nats", srv.ClientURL(), reply.JobID}, strings.NewReader(""), &stdout, &stderr)
 	if code != exitCancelled {
 		t.Errorf("status of a cancelled job exits %d, want %d", code, exitCancelled)
+	}
+}
+
+// TestHelperProcess is not a test: run as a child process by the tests
+// below, it is the synthdesk command with the arguments in
+// SYNTHDESK_HELPER_ARGS (separated by the unit separator, 0x1f).
+func TestHelperProcess(t *testing.T) {
+	args, ok := os.LookupEnv("SYNTHDESK_HELPER_ARGS")
+	if !ok {
+		return
+	}
+	os.Exit(dispatch(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+}
+
+// TestKilledRunStoreRemoved kills a real `synthdesk run` process with
+// SIGKILL, which runs no cleanup: its temporary store stays behind, and
+// the next run removes it.
+func TestKilledRunStoreRemoved(t *testing.T) {
+	tmp := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp,
+		"SYNTHDESK_HELPER_ARGS="+strings.Join([]string{"run", "--samples", "1000000", "--out", t.TempDir()}, "\x1f"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stores := func() []string {
+		m, _ := filepath.Glob(filepath.Join(tmp, tempStorePrefix+"*", "jetstream"))
+		return m
+	}
+	bustest.Eventually(t, time.Minute, func() bool { return len(stores()) == 1 }, "the run's store created")
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if len(stores()) != 1 {
+		t.Fatalf("stores after kill -9: %v, want the killed run's", stores())
+	}
+	t.Setenv("TMPDIR", tmp)
+	var stdout, stderr bytes.Buffer
+	if code := dispatch(context.Background(), []string{"run", "--samples", "20", "--seed", "1", "--out", t.TempDir()},
+		strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, tempStorePrefix+"*")); len(left) != 0 {
+		t.Errorf("store folders left after the next run: %v", left)
 	}
 }
