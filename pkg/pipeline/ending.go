@@ -112,9 +112,9 @@ func (s *sink) deadline(j *record.Job) time.Duration {
 	return s.cfg.NoProgress
 }
 
-// checkProgress fails the running jobs whose counters did not move for
-// their deadline. Counters are per job and stage, so a slow job is told
-// apart from a stuck one whatever else the cluster does.
+// checkProgress fails the running jobs that made no progress for their
+// deadline while no other job did either: a job whose tasks wait behind
+// another job's is queued, not stuck.
 func (s *sink) checkProgress(ctx context.Context) {
 	s.mu.Lock()
 	ids := make([]string, 0, len(s.progress))
@@ -122,6 +122,12 @@ func (s *sink) checkProgress(ctx context.Context) {
 		ids = append(ids, id)
 	}
 	s.mu.Unlock()
+	type idleJob struct {
+		job    record.Job
+		counts map[string]Counters
+		moved  time.Time
+	}
+	var idle []idleJob
 	for _, id := range ids {
 		job, err := s.jobs.Get(ctx, id)
 		if err != nil || job.Status != record.StatusRunning || job.Stop != nil {
@@ -140,22 +146,33 @@ func (s *sink) checkProgress(ctx context.Context) {
 		}
 		if key != p.key {
 			p.key, p.moved = key, time.Now()
+			s.anyMoved = p.moved
 		}
-		idle := time.Since(p.moved)
+		idle = append(idle, idleJob{job: job, counts: counts, moved: p.moved})
 		s.mu.Unlock()
-		if idle < s.deadline(&job) {
-			continue
-		}
-		stage, why := stuckStage(&job, counts)
-		reason := fmt.Sprintf("no progress for %s: %s", idle.Round(time.Second), why)
-		if _, err := StopJob(ctx, s.jobs, id, record.Stop{Status: record.StatusFailed, Stage: stage, Reason: reason}); err != nil {
-			s.cfg.Log.Warn().Err(err).Str("job", id).Msg("stuck job not stopped; retrying")
-			continue
-		}
-		s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, stage).Inc()
-		s.cfg.Log.Warn().Str("job", id).Str("stage", stage).Str("reason", reason).
-			Dur("deadline", s.deadline(&job)).Msg("job made no progress within its deadline: ending it as failed")
 	}
+	for _, j := range idle {
+		s.mu.Lock()
+		since := time.Since(s.anyMoved)
+		s.mu.Unlock()
+		if time.Since(j.moved) < s.deadline(&j.job) || since < s.deadline(&j.job) {
+			continue
+		}
+		s.failStuck(ctx, j.job, j.counts, time.Since(j.moved))
+	}
+}
+
+// failStuck ends a job without progress as failed, naming the stage.
+func (s *sink) failStuck(ctx context.Context, job record.Job, counts map[string]Counters, idle time.Duration) {
+	stage, why := stuckStage(&job, counts)
+	reason := fmt.Sprintf("no progress for %s: %s", idle.Round(time.Second), why)
+	if _, err := StopJob(ctx, s.jobs, job.ID, record.Stop{Status: record.StatusFailed, Stage: stage, Reason: reason}); err != nil {
+		s.cfg.Log.Warn().Err(err).Str("job", job.ID).Msg("stuck job not stopped; retrying")
+		return
+	}
+	s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, stage).Inc()
+	s.cfg.Log.Warn().Str("job", job.ID).Str("stage", stage).Str("reason", reason).
+		Dur("deadline", s.deadline(&job)).Msg("job made no progress within its deadline: ending it as failed")
 }
 
 // stuckStage names the stage a job without progress waits on, and why:

@@ -63,8 +63,10 @@ type sink struct {
 	// seen are the statistics of the parts this replica wrote, so the
 	// manifest only reads back the parts written elsewhere.
 	seen map[string]*partStats
-	// progress is when each running job last moved (see ending.go).
+	// progress is when each running job last moved, anyMoved when any
+	// did (see ending.go).
 	progress map[string]*jobProgress
+	anyMoved time.Time
 }
 
 // RunSink writes accepted records as Parquet parts and finishes jobs until
