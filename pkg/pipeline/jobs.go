@@ -47,13 +47,21 @@ func (c *jobCache) watch(ctx context.Context) error {
 		return err
 	}
 	for j := range updates {
-		c.mu.Lock()
-		if info, ok := c.jobs[j.ID]; ok {
-			info.job = j
-		}
-		c.mu.Unlock()
+		c.set(j)
 	}
 	return nil
+}
+
+// set replaces a cached job's state. Handlers keep the *jobInfo they got
+// and read it without the lock, so the entry is replaced, never mutated.
+func (c *jobCache) set(j record.Job) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if info, ok := c.jobs[j.ID]; ok {
+		fresh := *info
+		fresh.job = j
+		c.jobs[j.ID] = &fresh
+	}
 }
 
 // get returns a job's derived state, loading it on first use.
@@ -160,11 +168,7 @@ func (c *jobCache) refresh(ctx context.Context, id string) {
 	if err != nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if info, ok := c.jobs[id]; ok {
-		info.job = job
-	}
+	c.set(job)
 }
 
 // errNotRunning refuses to stop a job that has already ended.
