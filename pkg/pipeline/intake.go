@@ -62,13 +62,14 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		if !sameRequest(prev.Request, job.Request, planned.seedPicked) {
 			return record.IntakeReply{Error: fmt.Sprintf("%v: job_id: %s already exists with a different request", record.ErrInvalidRequest, job.ID)}
 		}
-		// The same request again: continue the job. One that ended done or
-		// partial is answered as it is; a failed or cancelled one is
-		// reopened and its tasks republished (see reopen).
+		// The same request again: continue the job. One that ended from
+		// its seal, or is sealed and finishing, is answered as it is; a
+		// cancelled or stopped one is reopened and its tasks republished
+		// (see reopen).
 		if job, err = reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
 			return record.IntakeReply{Error: err.Error()}
 		}
-		if record.Terminal(job.Status) {
+		if reopened := job.Epoch > prev.Epoch; !reopened && (record.Terminal(job.Status) || job.Sealed) {
 			return record.IntakeReply{JobID: job.ID, Samples: job.Request.Samples, Seed: job.Seed, Quotas: job.Quotas}
 		}
 	} else if err != nil {

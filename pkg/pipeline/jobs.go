@@ -216,9 +216,10 @@ func (c *jobCache) dropStopped(info *jobInfo) bool {
 // already decided with the same decision, whose outputs (accepted records,
 // regeneration tasks) are published again, so the tasks dropped while the
 // job was stopped come back and the parts not written are filled. A job
-// that ended done or partial is returned unchanged.
+// that ended from its seal (done, partial, or failed with nothing
+// accepted: the ledger would decide the same) is returned unchanged.
 func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Logger) (record.Job, error) {
-	if job.Status == record.StatusDone || job.Status == record.StatusPartial || (job.Status == record.StatusRunning && job.Stop == nil) {
+	if job.Stop == nil && (job.Sealed || job.Status == record.StatusRunning) {
 		return job, nil
 	}
 	was := job.Status
@@ -226,7 +227,7 @@ func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Log
 		was += " (" + job.Stop.Status + ")"
 	}
 	job, err := jobs.Update(ctx, job.ID, func(j *record.Job) error {
-		if j.Status == record.StatusDone || j.Status == record.StatusPartial {
+		if j.Stop == nil && (j.Sealed || j.Status == record.StatusRunning) {
 			return nil
 		}
 		j.Status, j.Stop, j.Reason, j.Error, j.FinishedAt = record.StatusRunning, nil, "", "", time.Time{}
