@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -57,27 +59,30 @@ func TestRunZeroAcceptedEnds(t *testing.T) {
 	}
 }
 
-// TestRunResume interrupts a run kept in --state-dir after its first part,
-// then resumes it: the job ends with exactly the requested rows, each
-// conversation once.
+// TestRunResume interrupts a real `synthdesk run` process kept in
+// --state-dir with SIGINT after its first part, then resumes the job: it
+// ends with exactly the requested rows, each conversation once.
 func TestRunResume(t *testing.T) {
 	out, state := t.TempDir(), t.TempDir()
 	const id, samples = "resume-1", 3000
-	args := []string{"run", "--request", writeRequest(t, `{"job_id":"`+id+`"}`), "--samples", "3000", "--seed", "5",
-		"--out", out, "--batch-rows", "200", "--state-dir", state}
-	ctx, interrupt := context.WithCancel(context.Background())
-	defer interrupt()
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- dispatch(ctx, args, strings.NewReader(""), &stdout, &stderr) }()
+	cmd := helper(t, "run", "--request", writeRequest(t, `{"job_id":"`+id+`"}`), "--samples", "3000", "--seed", "5",
+		"--out", out, "--batch-rows", "200", "--state-dir", state)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(out, dataset.JobDir(id))
 	bustest.Eventually(t, time.Minute, func() bool {
 		parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
 		return len(parts) > 0
 	}, "a first part written")
-	interrupt()
-	if code := <-done; code != exitInterrupted {
-		t.Fatalf("interrupted run exit %d, want %d\nstderr: %s", code, exitInterrupted, stderr.String())
+	sigAt := time.Now()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted run: %v, want exit %d\nstderr: %s", err, exitInterrupted, stderr.String())
 	}
 	want := "synthdesk run --resume " + id + " --state-dir " + state
 	if !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "interrupted: job "+id) {
@@ -87,7 +92,9 @@ func TestRunResume(t *testing.T) {
 		t.Fatal("the job finished before it was interrupted; the test needs a larger job")
 	}
 
-	t.Logf("interrupted run:\n%s", stderr.String())
+	t.Logf("interrupted run, stopped %s after SIGINT:\n%s", time.Since(sigAt), stderr.String())
+	resumeAt := time.Now()
+	defer func() { t.Logf("resumed run took %s", time.Since(resumeAt)) }()
 	var stdout2, stderr2 bytes.Buffer
 	code := dispatch(context.Background(), []string{"run", "--resume", id, "--state-dir", state}, strings.NewReader(""), &stdout2, &stderr2)
 	if code != exitDone {
@@ -207,15 +214,31 @@ func TestCancelCommand(t *testing.T) {
 	}
 }
 
-// TestHelperProcess is not a test: run as a child process by the tests
-// below, it is the synthdesk command with the arguments in
+// TestHelperProcess is not a test: run as a child process by helper, it
+// is the synthdesk command, signals included, with the arguments in
 // SYNTHDESK_HELPER_ARGS (separated by the unit separator, 0x1f).
 func TestHelperProcess(t *testing.T) {
 	args, ok := os.LookupEnv("SYNTHDESK_HELPER_ARGS")
 	if !ok {
 		return
 	}
-	os.Exit(dispatch(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	os.Exit(dispatch(ctx, strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+}
+
+// helper is a synthdesk process running args, as a user would start it.
+func helper(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), "SYNTHDESK_HELPER_ARGS="+strings.Join(args, "\x1f"))
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil && cmd.Process != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return cmd
 }
 
 // TestKilledRunStoreRemoved kills a real `synthdesk run` process with
@@ -223,9 +246,8 @@ func TestHelperProcess(t *testing.T) {
 // the next run removes it.
 func TestKilledRunStoreRemoved(t *testing.T) {
 	tmp := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp,
-		"SYNTHDESK_HELPER_ARGS="+strings.Join([]string{"run", "--samples", "1000000", "--out", t.TempDir()}, "\x1f"))
+	cmd := helper(t, "run", "--samples", "1000000", "--out", t.TempDir())
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
