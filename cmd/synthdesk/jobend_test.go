@@ -44,6 +44,7 @@ func (s *syncBuffer) String() string {
 // TestRunZeroAcceptedEnds is the job that used to print STALLED forever:
 // every record is rejected, and the run exits 4 (failed) with a manifest.
 func TestRunZeroAcceptedEnds(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	req := writeRequest(t, `{"samples":3,"seed":9,"intents":{"track_refund":1},"quality":{"min_confidence":1.0,"retry_budget":2}}`)
@@ -63,6 +64,7 @@ func TestRunZeroAcceptedEnds(t *testing.T) {
 // --state-dir with SIGINT after its first part, then resumes the job: it
 // ends with exactly the requested rows, each conversation once.
 func TestRunResume(t *testing.T) {
+	t.Parallel()
 	out, state := t.TempDir(), t.TempDir()
 	const id, samples = "resume-1", 3000
 	cmd := helper(t, "run", "--request", writeRequest(t, `{"job_id":"`+id+`"}`), "--samples", "3000", "--seed", "5",
@@ -170,6 +172,7 @@ func TestRunRemovesStaleStores(t *testing.T) {
 // TestCancelCommand cancels a running job on a cluster with `synthdesk
 // cancel --wait`, which exits 5 (cancelled) once a sink finished it.
 func TestCancelCommand(t *testing.T) {
+	t.Parallel()
 	srv := bustest.Server(t)
 	conn := bustest.Conn(t, srv)
 	tax, err := taxonomy.Default()
