@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,5 +244,36 @@ func TestResubmitContinuesCancelledJob(t *testing.T) {
 	}
 	if again, err := mustJobs(t, c.conn).Get(context.Background(), req.JobID); err != nil || again.Status != record.StatusDone || again.Epoch != 1 {
 		t.Errorf("after a third submit: %s epoch %d (%v), want done, epoch 1", again.Status, again.Epoch, err)
+	}
+}
+
+// TestNoProgressNamesGenerator: an LLM server that never answers stalls
+// the generator; the job fails after its deadline naming the generator.
+func TestNoProgressNamesGenerator(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+			http.Error(w, "released", http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(hang.Close)
+	c := startCluster(t, func(cfg *pipeline.Config) {
+		cfg.LLM, cfg.NoProgress = simLLM(t, "openai", hang.URL, time.Hour), 2*time.Second
+	})
+	// Runs before the stages stop: calls in flight end at once.
+	t.Cleanup(func() { close(release) })
+	start := time.Now()
+	reply := c.submit(t, record.Request{Samples: 50, Seed: seed(18)})
+	job := c.wait(t, reply.JobID, time.Minute)
+	t.Logf("job ended after %s", time.Since(start))
+	if job.Status != record.StatusFailed || job.Stop == nil || job.Stop.Stage != pipeline.StageGenerator {
+		t.Fatalf("job %s stop %+v, want failed by the generator", job.Status, job.Stop)
+	}
+	m := endedManifest(t, c.out, job)
+	if !strings.Contains(m.Reason, "generator: no progress for") || m.Rows != 0 {
+		t.Errorf("manifest reason %q rows %d", m.Reason, m.Rows)
 	}
 }
