@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -42,13 +43,16 @@ func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeli
 			return p, err
 		}
 		keepHighest(seen, p.Stages)
-		if p.Job.Status != record.StatusRunning {
+		if record.Terminal(p.Job.Status) {
 			if tty {
 				fmt.Fprintln(w)
 			}
 			return p, nil
 		}
 		line := progressLine(p, time.Since(start))
+		if st := p.Job.Stop; st != nil {
+			line += fmt.Sprintf("  ENDING %s: %s", st.Status, st.Reason)
+		}
 		if key := countersKey(p); key != last {
 			last, lastMove = key, time.Now()
 		} else if time.Since(lastMove) > stallAfter {
@@ -121,6 +125,9 @@ func isTerminal(w io.Writer) bool {
 func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location string) error {
 	j := p.Job
 	fmt.Fprintf(w, "job %s: %s\n", j.ID, j.Status)
+	if j.Reason != "" && j.Status != record.StatusDone {
+		fmt.Fprintf(w, "reason: %s\n", j.Reason)
+	}
 	fmt.Fprintf(w, "rows: %d of %d requested  (%.1fs, %.0f conversations/s)\n", j.Accepted, j.Request.Samples, elapsed.Seconds(), float64(j.Accepted)/elapsed.Seconds())
 	if location != "" {
 		fmt.Fprintf(w, "output: %s\n", location)
@@ -177,8 +184,11 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 		return &partialError{msg: fmt.Sprintf("job %s ended partial: the retry budget (%d) ran out with %d of %d rows; %s. Files written so far are complete; _SUCCESS is absent.",
 			j.ID, j.Request.Quality.RetryBudget, j.Accepted, j.Request.Samples, strings.Join(parts, ", "))}
 	}
-	if j.Status == record.StatusFailed {
-		return fmt.Errorf("job %s failed: %s", j.ID, j.Error)
+	switch j.Status {
+	case record.StatusFailed:
+		return &endedError{code: exitFailed, msg: fmt.Sprintf("job %s failed: %s", j.ID, cmp.Or(j.Reason, j.Error))}
+	case record.StatusCancelled:
+		return &endedError{code: exitCancelled, msg: fmt.Sprintf("job %s was cancelled: %s; the files written until then are listed in its _manifest.json", j.ID, j.Reason)}
 	}
 	return nil
 }

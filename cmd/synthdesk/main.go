@@ -1,5 +1,5 @@
 // Command synthdesk is the command line of synthdesk: it runs a whole job
-// on this machine (run), talks to a cluster (submit, status), and exposes
+// on this machine (run), talks to a cluster (submit, status, cancel), and exposes
 // the rules (classify, rules) and the LLM protocol simulator (llm-sim).
 package main
 
@@ -25,6 +25,7 @@ var commands = []command{
 	{"status", "show a job's progress on a cluster (--watch follows it)", cmdStatus},
 	{"admin", "operate a cluster: topology shows (and with --apply fixes) how its streams differ from the wanted settings", cmdAdmin},
 	{"eval", "measure datasets: train on synthetic, test on real requests; diversity, memorization, A/B", cmdEval},
+	{"cancel", "cancel a job on a cluster: stages stop, it ends cancelled (--wait follows it)", cmdCancel},
 	{"classify", "label texts from a CSV or JSONL file with the rules", cmdClassify},
 	{"rules", "evaluate (eval) or calibrate (calibrate) the rules on labeled data", cmdRules},
 	{"llm-sim", "serve the Ollama and OpenAI chat protocols with simulated answers and faults", cmdLLMSim},
@@ -36,8 +37,21 @@ func main() {
 	os.Exit(dispatch(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// Exit codes of the commands that follow a job (run, submit --wait,
+// status, cancel --wait), one per way a job ends; 1 is any other failure.
+const (
+	exitDone        = 0
+	exitUsage       = 2
+	exitPartial     = 3
+	exitFailed      = 4
+	exitCancelled   = 5
+	exitInterrupted = 130
+)
+
 // dispatch runs the named command and returns the process exit code:
-// 0 success, 1 failure, 2 usage error, 3 a job that ended partial.
+// 0 success (a job done), 1 failure, 2 usage error, 3 a job that ended
+// partial, 4 failed, 5 cancelled, 130 interrupted (SIGINT) before the
+// job ended.
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
@@ -52,12 +66,16 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		err := c.run(ctx, args[1:], stdin, stdout, stderr)
 		var partial *partialError
+		var ended *endedError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
-			return 0
+			return exitDone
 		case errors.As(err, &partial):
 			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
-			return 3
+			return exitPartial
+		case errors.As(err, &ended):
+			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
+			return ended.code
 		case errors.Is(err, errUsage):
 			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
 			return 2
@@ -78,6 +96,15 @@ var errUsage = errors.New("usage")
 type partialError struct{ msg string }
 
 func (e *partialError) Error() string { return e.msg }
+
+// endedError is a job that ended failed or cancelled, or a command
+// interrupted before its job ended; code is the exit code.
+type endedError struct {
+	code int
+	msg  string
+}
+
+func (e *endedError) Error() string { return e.msg }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "synthdesk manufactures labeled synthetic customer-service conversations.")

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -50,9 +52,10 @@ func memoryLimit(mib int64, samples, dedupWindow int) int64 {
 }
 
 // cmdRun runs one job on this machine: an in-process NATS server with
-// JetStream in a temporary folder, the four stages, and the request. It
-// exits once the job is finished: 0 with _SUCCESS written, 3 when it
-// ended partial.
+// JetStream in a temporary folder (or --state-dir), the four stages, and
+// the request, or with --resume the interrupted job kept in --state-dir.
+// It exits once the job has ended, with the code of its final status (see
+// dispatch), or 130 when interrupted.
 func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -72,6 +75,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (180 MiB, 8 bytes per sample and 117 per duplicate-index entry it will keep), 0 sets none; GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
+	stateDir := fs.String("state-dir", "", "keep the embedded server's store (job state, ledger, records in flight) in this folder, so an interrupted run can be resumed with --resume (default: a temporary folder removed at exit)")
+	resume := fs.String("resume", "", "continue the interrupted job with this id from --state-dir instead of starting a new one; accepted rows and written parts are kept")
+	noProgress := fs.Duration("no-progress", 0, "end the job as failed when no stage moved for this long (default 10m)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
 	var ef evalFlags
 	ef.bind(fs, "eval-") // --eval-real evaluates the job when it ends (docs/eval.md)
@@ -87,8 +93,14 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if req.Output == "" {
+	if *resume != "" && *stateDir == "" {
+		return fmt.Errorf("%w: --resume needs --state-dir, the folder the interrupted run kept its state in", errUsage)
+	}
+	if req.Output == "" && *resume == "" {
 		return fmt.Errorf("%w: --out is required (a folder or s3://bucket/prefix)", errUsage)
+	}
+	if *noProgress > 0 {
+		req.NoProgressSeconds = int(max(noProgress.Seconds(), 1))
 	}
 	realSample, err := ef.prepareRun(&req)
 	if err != nil {
@@ -148,14 +160,16 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if err := checkOutput(ctx, req.Output, s3); err != nil {
-		return err
+	if req.Output != "" {
+		if err := checkOutput(ctx, req.Output, s3); err != nil {
+			return err
+		}
 	}
-	dir, err := os.MkdirTemp("", "synthdesk-nats-")
+	dir, release, err := openStore(*stateDir)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer release()
 	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: dir})
 	if err != nil {
 		return err
@@ -166,11 +180,17 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return err
 	}
 	defer conn.Close()
-	// The server lives and dies with this process: records passing
-	// through are kept in memory (see bus.Topology).
-	topology := bus.Topology{Replicas: 1, PassThroughInMemory: true}
+	// A temporary server lives and dies with this process: records passing
+	// through are kept in memory (see bus.Topology). A kept store keeps
+	// them on disk too, so a resumed run finds them.
+	topology := bus.Topology{Replicas: 1, PassThroughInMemory: *stateDir == ""}
 	if err := conn.Ensure(ctx, topology); err != nil {
 		return err
+	}
+	if *resume != "" {
+		if req, err = resumable(ctx, conn, *resume, *stateDir); err != nil {
+			return err
+		}
 	}
 	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.LLM, cfg.S3, cfg.Output = conn, log, tax, llms, s3, req.Output
 	cfg.MaxSamples = 100_000_000
@@ -184,8 +204,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		}
 		return c, c.Ensure(ctx, topology)
 	}
-	err = runJob(ctx, cfg, connect, req, stdout, stderr)
-	err = ef.afterRun(ctx, cfg, req.JobID, realSample, err, stdout)
+	err = runJob(ctx, cfg, connect, req, runState{resume: *resume, stateDir: *stateDir}, stdout, stderr)
+	err = ef.afterRun(ctx, cfg, cmp.Or(*resume, req.JobID), realSample, err, stdout)
 	if *memProfile != "" {
 		f, ferr := os.Create(*memProfile)
 		if ferr != nil {
@@ -199,8 +219,14 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	return err
 }
 
-// runJob runs the stages, submits req and follows it to the end.
-func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector, req record.Request, stdout, stderr io.Writer) error {
+// runState says where a run keeps its state and which job it resumes.
+type runState struct {
+	resume, stateDir string
+}
+
+// runJob runs the stages, submits req (or resumes rs.resume) and follows
+// the job to its end.
+func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector, req record.Request, rs runState, stdout, stderr io.Writer) error {
 	start := time.Now()
 	sctx, stop := context.WithCancel(ctx)
 	stages := make(chan error, 1)
@@ -211,14 +237,20 @@ func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector
 			cfg.Log.Error().Err(err).Msg("stages stopped with an error")
 		}
 	}()
-	reply, err := pipeline.Submit(ctx, cfg.Conn, mustMarshal(req))
-	if err != nil {
-		// A stage that failed at start leaves no intake to answer: its
-		// error is the cause.
-		return cmp.Or(stageError(stages), err)
-	}
-	fmt.Fprintf(stderr, "job %s: %d conversations, seed %d\n", reply.JobID, reply.Samples, reply.Seed)
 	jobs, _ := cfg.Conn.Jobs()
+	var reply record.IntakeReply
+	if rs.resume != "" {
+		reply = record.IntakeReply{JobID: rs.resume, Samples: req.Samples}
+		fmt.Fprintf(stderr, "job %s: resuming from %s\n", rs.resume, rs.stateDir)
+	} else {
+		var err error
+		if reply, err = pipeline.Submit(ctx, cfg.Conn, mustMarshal(req)); err != nil {
+			// A stage that failed at start leaves no intake to answer: its
+			// error is the cause.
+			return cmp.Or(stageError(stages), err)
+		}
+		fmt.Fprintf(stderr, "job %s: %d conversations, seed %d\n", reply.JobID, reply.Samples, reply.Seed)
+	}
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -232,7 +264,10 @@ func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector
 	}()
 	p, err := follow(fctx, jobs, reply.JobID, stderr)
 	if err != nil {
-		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return interrupted(jobs, reply.JobID, rs.stateDir, stderr)
+		}
+		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("the stages stopped before the job finished: %w", cmp.Or(stageError(stages), errors.New("see the log above")))
 		}
 		return err
@@ -274,3 +309,64 @@ func checkOutput(ctx context.Context, output string, s3 store.S3Config) error {
 }
 
 func noEnv(string) (string, bool) { return "", false }
+
+// resumable reads the job to resume from the kept store and prepares the
+// store for it: the work-queue consumers are reset so the records left in
+// flight are delivered again at once (see bus.Conn.ResetWorkConsumers).
+func resumable(ctx context.Context, conn *bus.Conn, id, stateDir string) (record.Request, error) {
+	jobs, err := conn.Jobs()
+	if err != nil {
+		return record.Request{}, err
+	}
+	job, err := jobs.Get(ctx, id)
+	if errors.Is(err, bus.ErrJobNotFound) {
+		return record.Request{}, fmt.Errorf("%w: job %s is not in --state-dir %s; give the folder and job id the interrupted run printed", errUsage, id, stateDir)
+	}
+	if err != nil {
+		return record.Request{}, err
+	}
+	if err := conn.ResetWorkConsumers(ctx); err != nil {
+		return record.Request{}, err
+	}
+	return job.Request, nil
+}
+
+// interrupted reports what an interrupted run leaves and how to go on.
+func interrupted(jobs *bus.Jobs, id, stateDir string, w io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var accepted, written, parts int64
+	var samples int
+	if p, err := pipeline.JobProgress(ctx, jobs, id); err == nil {
+		samples, accepted = p.Job.Request.Samples, p.Stages[pipeline.StageValidator]["accepted"]
+		if p.Job.Sealed {
+			accepted = p.Job.Accepted
+		}
+	}
+	if raw, err := jobs.List(ctx, bus.Key(id, "part", "*")); err == nil {
+		for _, b := range raw {
+			var f dataset.File
+			if json.Unmarshal(b, &f) == nil {
+				written += f.Rows
+				parts++
+			}
+		}
+	}
+	fmt.Fprintf(w, "interrupted: job %s has %d of %d rows accepted and %d written in %d parts; %d rows are left.\n",
+		id, accepted, samples, written, parts, int64(samples)-written)
+	msg := fmt.Sprintf("job %s interrupted before it ended", id)
+	if stateDir == "" {
+		fmt.Fprintln(w, "This run kept no state, so the job cannot be resumed; to make a run resumable, start it with --state-dir DIR.")
+		return &endedError{code: exitInterrupted, msg: msg}
+	}
+	fmt.Fprintf(w, "resume it with:\n  synthdesk run --resume %s --state-dir %s\n", id, shellQuote(stateDir))
+	return &endedError{code: exitInterrupted, msg: msg}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

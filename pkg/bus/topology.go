@@ -17,6 +17,9 @@ const (
 	// SubjectRequests is served request/reply: a record.Request in, an
 	// IntakeReply out.
 	SubjectRequests = "synthdesk.v1.requests"
+	// SubjectCancel is served request/reply: {"job_id": "..."} in, the
+	// job's status out; the stages stop working on the job.
+	SubjectCancel = "synthdesk.v1.cancel"
 	// SubjectGenerate carries record.Task work items.
 	SubjectGenerate = "synthdesk.v1.generate"
 	// SubjectClassify carries generated record.Conversation.

@@ -13,8 +13,11 @@ import (
 type Manifest struct {
 	SchemaVersion string `json:"schema_version"`
 	JobID         string `json:"job_id"`
-	// Status is done (every quota met, _SUCCESS follows) or partial.
+	// Status is done (every quota met, _SUCCESS follows), partial (the
+	// retry budget ran out), failed (nothing accepted, or a stage stopped
+	// making progress) or cancelled; Reason says why in one sentence.
 	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 	// Location is where the job's files are (folder or s3:// URL).
 	Location     string         `json:"location"`
 	Request      record.Request `json:"request"`

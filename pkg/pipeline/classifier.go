@@ -20,6 +20,7 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	cnt := newCounters(jobs, StageClassifier, cfg.Replica)
 	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
+	go func() { _ = cache.watch(ctx) }()
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		// Sized for a whole task: the decoder fills it without regrowing.
 		b := record.Batch{Conversations: make([]record.Conversation, 0, cfg.TaskSize)}
@@ -29,6 +30,9 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 		info, err := cache.get(ctx, b.JobID)
 		if err != nil {
 			return err
+		}
+		if cache.dropStopped(info) {
+			return nil // cancelled or failed: drop without work
 		}
 		var labeled, noised, flips int64
 		for i := range b.Conversations {
@@ -49,7 +53,7 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 				noised++
 			}
 		}
-		out.Add(bus.SubjectValidate, b.ID(), packJSON(&b))
+		out.Add(bus.SubjectValidate, msgID(&info.job, b.ID()), packJSON(&b))
 		cnt.add(b.JobID, "labeled", labeled)
 		cnt.add(b.JobID, "noised", noised)
 		if flips > 0 {

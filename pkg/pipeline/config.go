@@ -69,6 +69,10 @@ type Config struct {
 	// "acked"); a non-nil error makes the sink stop at once without acking,
 	// as if the process had been killed. Used by crash tests.
 	Fault func(point string) error
+	// NoProgress is how long a job may go without any stage counter
+	// moving before a sink ends it as failed, for requests that do not set
+	// no_progress_seconds (default DefaultNoProgress).
+	NoProgress time.Duration
 }
 
 // Defaults fills zero fields.
@@ -99,6 +103,9 @@ func (c *Config) Defaults() {
 	}
 	if c.SinkPinnedTTL == 0 {
 		c.SinkPinnedTTL = time.Minute
+	}
+	if c.NoProgress == 0 {
+		c.NoProgress = DefaultNoProgress
 	}
 	if c.Replica == "" {
 		c.Replica = "r0"

@@ -23,22 +23,36 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
-// maybeFinalize finishes a sealed job once every part is recorded: it
-// writes the manifest, then _SUCCESS when every quota was met, then marks
-// the job done (or partial). Any sink replica may do it; the outputs are
-// deterministic apart from timings, so a repeat only rewrites them.
+// finishable reports whether a sink should finish a job: it is still
+// running and either sealed by the validator or stopped (cancelled, or
+// failed by a stage).
+func finishable(job record.Job) bool {
+	return job.Status == record.StatusRunning && (job.Sealed || job.Stop != nil)
+}
+
+// maybeFinalize finishes a sealed or stopped job once every part is
+// recorded: it writes the manifest, then _SUCCESS when every quota was
+// met, then marks the job with its final status. Any sink replica may do
+// it, from the job store alone; the outputs are deterministic apart from
+// timings, so a repeat only rewrites them.
 func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
 	job, ok := s.cache.state(jobID)
-	if !ok || !job.Sealed || job.Status != record.StatusRunning {
+	if !ok || !finishable(job) {
 		return
 	}
 	// Stage counters reach the job store every 500 ms: give every stage
 	// time to report its last ones before the manifest reads them.
-	if time.Since(job.SealedAt) < countersSettle {
+	at := job.SealedAt
+	if job.Stop != nil {
+		at = job.Stop.At
+	}
+	if time.Since(at) < countersSettle {
 		return
 	}
 	s.mu.Lock()
-	if s.finalizing[jobID] {
+	if s.finalizing[jobID] || (job.Stop != nil && s.writingLocked(jobID)) {
+		// A stopped job's manifest lists the parts written: wait for a
+		// write in progress to be recorded or given up.
 		s.mu.Unlock()
 		return
 	}
@@ -50,12 +64,99 @@ func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
 		s.mu.Unlock()
 	}()
 	raw, err := s.jobs.List(ctx, bus.Key(jobID, "part", "*"))
-	if err != nil || int64(len(raw)) < job.Parts(job.Accepted) {
+	if err != nil || (job.Stop == nil && int64(len(raw)) < job.Parts(job.Accepted)) {
 		return
 	}
-	if err := s.finalize(ctx, job, raw); err != nil {
-		s.cfg.Log.Error().Err(err).Str("job", jobID).Msg("job not finalized; will retry")
+	if s.fault("finalize") {
+		return
 	}
+	err = s.finalize(ctx, job, raw)
+	if err != nil && job.Stop != nil {
+		// A stopped job ends even when its output cannot take the
+		// manifest (the output may be why it failed).
+		err = s.endWithoutManifest(ctx, job, int64(len(raw)), err)
+	}
+	if err != nil {
+		s.cfg.Metrics.FinalizeRetries.Inc()
+		s.cfg.Log.Warn().Err(err).Str("job", jobID).
+			Msg("job not finalized; retrying within a second (finalization is idempotent)")
+	}
+}
+
+// endWithoutManifest marks a stopped job ended when its manifest could not
+// be written, saying so in its reason.
+func (s *sink) endWithoutManifest(ctx context.Context, job record.Job, parts int64, cause error) error {
+	status, reason := ending(job)
+	reason = fmt.Sprintf("%s; %d parts recorded; manifest not written: %v", reason, parts, cause)
+	_, err := s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
+		if j.Status != record.StatusRunning {
+			return errNotRunning
+		}
+		j.Status, j.FinishedAt, j.Reason = status, time.Now().UTC(), reason
+		if status == record.StatusFailed {
+			j.Error = reason
+		}
+		return nil
+	})
+	if errors.Is(err, errNotRunning) {
+		return nil
+	}
+	if err == nil {
+		s.cfg.Log.Error().Str("job", job.ID).Str("status", status).Str("reason", reason).Msg("job ended without a manifest")
+	}
+	return err
+}
+
+// writingLocked reports whether a part of the job is being written.
+func (s *sink) writingLocked(jobID string) bool {
+	for key, b := range s.batches {
+		if key.job == jobID && b.flushing {
+			return true
+		}
+	}
+	return false
+}
+
+// ending is the final status of a finishable job and why it ended so.
+func ending(job record.Job) (status, reason string) {
+	switch {
+	case job.Stop != nil && job.Stop.Stage != "":
+		return job.Stop.Status, job.Stop.Stage + ": " + job.Stop.Reason
+	case job.Stop != nil:
+		return job.Stop.Status, job.Stop.Reason
+	case job.Accepted == 0:
+		return record.StatusFailed, fmt.Sprintf("no record was accepted: the retry budget (%d) ran out; rejections: %s",
+			job.Request.Quality.RetryBudget, topReasons(job.Rejections, 3))
+	case job.Accepted < int64(job.Request.Samples):
+		return record.StatusPartial, fmt.Sprintf("the retry budget (%d) ran out with %d of %d rows; rejections: %s",
+			job.Request.Quality.RetryBudget, job.Accepted, job.Request.Samples, topReasons(job.Rejections, 3))
+	}
+	return record.StatusDone, "every quota met"
+}
+
+// topReasons lists the n most frequent rejection reasons with counts.
+func topReasons(m map[string]int64, n int) string {
+	if len(m) == 0 {
+		return "none recorded"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for _, k := range keys[:min(n, len(keys))] {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	if len(keys) > n {
+		parts = append(parts, fmt.Sprintf("%d more reasons", len(keys)-n))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]byte) error {
@@ -76,13 +177,9 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		SchemaVersion: record.SchemaVersion, JobID: job.ID, Location: st.URL(dataset.JobDir(job.ID)),
 		Request: job.Request, Seed: job.Seed, TaxonomyHash: job.TaxonomyHash, Files: files,
 		Requested: job.Quotas, Shortfall: job.Shortfall, Rejections: job.Rejections, Regenerations: job.Regenerations,
-		Status: record.StatusDone,
 	}
 	if m.Rejections == nil {
 		m.Rejections = map[string]int64{}
-	}
-	if job.Accepted < int64(job.Request.Samples) {
-		m.Status = record.StatusPartial
 	}
 	s.mu.Lock()
 	ps := s.statsOf(job.ID)
@@ -108,8 +205,16 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	m.Quality = ps.stats.Summary()
 	samples := slices.Clone(ps.samples.list)
 	s.mu.Unlock()
+	m.Status, m.Reason = ending(job)
+	if job.Stop != nil {
+		m.Reason += fmt.Sprintf("; %d of %d rows written", m.Rows, job.Request.Samples)
+	}
 	for _, q := range job.Quotas {
-		m.Delivered = append(m.Delivered, record.Quota{Intent: q.Intent, Count: int(m.Quality.Intents[q.Intent])})
+		got := int(m.Quality.Intents[q.Intent])
+		m.Delivered = append(m.Delivered, record.Quota{Intent: q.Intent, Count: got})
+		if !job.Sealed && got < q.Count {
+			m.Shortfall = append(m.Shortfall, record.Quota{Intent: q.Intent, Count: q.Count - got})
+		}
 	}
 	if job.Request.Quality.KeepRejected {
 		if m.RejectedFiles, err = s.writeRejected(ctx, st, job); err != nil {
@@ -149,14 +254,26 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		}
 	}
 	_, err = s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
-		j.Status, j.FinishedAt = m.Status, finished
+		if j.Status != record.StatusRunning || (job.Stop != nil && j.Stop == nil) {
+			return errNotRunning // finished by another replica, or reopened
+		}
+		j.Status, j.FinishedAt, j.Reason = m.Status, finished, m.Reason
+		if m.Status == record.StatusFailed {
+			j.Error = m.Reason
+		}
+		if !j.Sealed {
+			j.Accepted, j.Shortfall = m.Rows, m.Shortfall
+		}
 		return nil
 	})
+	if errors.Is(err, errNotRunning) {
+		err = nil
+	}
 	if err == nil {
 		s.mu.Lock()
 		delete(s.seen, job.ID)
 		s.mu.Unlock()
-		s.cfg.Log.Info().Str("job", job.ID).Str("status", m.Status).Int64("rows", m.Rows).Msg("job finished")
+		s.cfg.Log.Info().Str("job", job.ID).Str("status", m.Status).Str("reason", m.Reason).Int64("rows", m.Rows).Msg("job finished")
 	}
 	return err
 }

@@ -31,6 +31,11 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	defer crash()
 	in := &intake{cfg: &cfg, jobs: jobs, crash: crash}
 	go func() {
+		if err := serveCancel(ctx, &cfg, jobs); err != nil {
+			cfg.Log.Error().Err(err).Msg("cancel subject not served")
+		}
+	}()
+	go func() {
 		if err := serveIntake(ctx, in); err != nil {
 			cfg.Log.Error().Err(err).Msg("intake stopped")
 		}
@@ -50,6 +55,9 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		info, err := cache.get(ctx, task.JobID)
 		if err != nil {
 			return err
+		}
+		if cache.dropStopped(info) {
+			return nil // cancelled or failed: drop without work
 		}
 		backend, model, perCall, err := cfg.LLM.Resolve(info.job.Request.LLM)
 		if err != nil {
@@ -80,7 +88,7 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		}
 		if len(convs) > 0 {
 			b := record.Batch{JobID: task.JobID, Conversations: convs}
-			out.Add(bus.SubjectClassify, b.ID(), packJSON(&b))
+			out.Add(bus.SubjectClassify, msgID(&info.job, b.ID()), packJSON(&b))
 		}
 		cnt.add(task.JobID, "generated", int64(len(convs)))
 		return nil

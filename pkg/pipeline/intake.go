@@ -15,6 +15,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/noise"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
 // intake turns generation requests into jobs: it validates the request,
@@ -69,7 +70,16 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		if !sameRequest(prev.Request, job.Request, planned.seedPicked) {
 			return record.IntakeReply{Error: fmt.Sprintf("%v: job_id: %s already exists with a different request", record.ErrInvalidRequest, job.ID)}
 		}
-		job = prev
+		// The same request again: continue the job. One that ended from
+		// its seal, or is sealed and finishing, is answered as it is; a
+		// cancelled or stopped one is reopened and its tasks republished
+		// (see reopen).
+		if job, err = reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
+			return record.IntakeReply{Error: err.Error()}
+		}
+		if reopened := job.Epoch > prev.Epoch; !reopened && (record.Terminal(job.Status) || job.Sealed) {
+			return record.IntakeReply{JobID: job.ID, Samples: job.Request.Samples, Seed: job.Seed, Quotas: job.Quotas}
+		}
 	} else if err != nil {
 		return record.IntakeReply{Error: err.Error()}
 	}
@@ -117,7 +127,17 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 	if _, err := noise.Resolve(req.Noise.Profile, req.Noise.Rates); err != nil {
 		errs = append(errs, fmt.Errorf("%w: noise: %w", record.ErrInvalidRequest, err))
 	}
-	if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
+	if req.Output != "" {
+		// An output no sink can open (unknown scheme, no bucket) first,
+		// then this cluster's confinement.
+		if err := store.CheckOutput(req.Output); err != nil {
+			errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
+		} else if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
+			errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
+		} else {
+			req.Output = out
+		}
+	} else if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
 		errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
 	} else {
 		req.Output = out

@@ -2,9 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/classify"
 	"github.com/synthdesk/synthdesk/pkg/quality"
@@ -44,13 +47,21 @@ func (c *jobCache) watch(ctx context.Context) error {
 		return err
 	}
 	for j := range updates {
-		c.mu.Lock()
-		if info, ok := c.jobs[j.ID]; ok {
-			info.job = j
-		}
-		c.mu.Unlock()
+		c.set(j)
 	}
 	return nil
+}
+
+// set replaces a cached job's state. Handlers keep the *jobInfo they got
+// and read it without the lock, so the entry is replaced, never mutated.
+func (c *jobCache) set(j record.Job) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if info, ok := c.jobs[j.ID]; ok {
+		fresh := *info
+		fresh.job = j
+		c.jobs[j.ID] = &fresh
+	}
 }
 
 // get returns a job's derived state, loading it on first use.
@@ -157,9 +168,86 @@ func (c *jobCache) refresh(ctx context.Context, id string) {
 	if err != nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if info, ok := c.jobs[id]; ok {
-		info.job = job
+	c.set(job)
+}
+
+// errNotRunning refuses to stop a job that has already ended.
+var errNotRunning = errors.New("job already ended")
+
+// StopJob asks every stage to stop working on a running job: the stages
+// drop its messages and a sink finishes it with stop.Status and the files
+// written so far. A job already stopped keeps its first stop; a job that
+// has ended is returned as it is.
+func StopJob(ctx context.Context, jobs *bus.Jobs, id string, stop record.Stop) (record.Job, error) {
+	if stop.At.IsZero() {
+		stop.At = time.Now().UTC()
 	}
+	job, err := jobs.Update(ctx, id, func(j *record.Job) error {
+		if record.Terminal(j.Status) {
+			return fmt.Errorf("job %s: %w (%s)", id, errNotRunning, j.Status)
+		}
+		if j.Stop == nil {
+			j.Stop = &stop
+		}
+		return nil
+	})
+	if errors.Is(err, errNotRunning) {
+		got, gerr := jobs.Get(ctx, id)
+		if gerr != nil {
+			return job, gerr
+		}
+		return got, nil
+	}
+	return job, err
+}
+
+// dropStopped reports whether a stage should drop a message of this job
+// without working on it: the job was cancelled, failed or has ended.
+func (c *jobCache) dropStopped(info *jobInfo) bool {
+	if job, ok := c.state(info.job.ID); ok {
+		return job.Stopped()
+	}
+	return info.job.Stopped()
+}
+
+// reopen continues a job submitted again: a failed or cancelled one (or
+// one being stopped) runs again, so its republished tasks are worked on.
+// Nothing accepted is lost or repeated: the ledger answers a record it
+// already decided with the same decision, whose outputs (accepted records,
+// regeneration tasks) are published again, so the tasks dropped while the
+// job was stopped come back and the parts not written are filled. A job
+// that ended from its seal (done, partial, or failed with nothing
+// accepted: the ledger would decide the same) is returned unchanged.
+func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Logger) (record.Job, error) {
+	if job.Stop == nil && (job.Sealed || job.Status == record.StatusRunning) {
+		return job, nil
+	}
+	was := job.Status
+	if job.Stop != nil {
+		was += " (" + job.Stop.Status + ")"
+	}
+	job, err := jobs.Update(ctx, job.ID, func(j *record.Job) error {
+		if j.Stop == nil && (j.Sealed || j.Status == record.StatusRunning) {
+			return nil
+		}
+		j.Status, j.Stop, j.Reason, j.Error, j.FinishedAt = record.StatusRunning, nil, "", "", time.Time{}
+		j.Epoch++
+		// Every task is published again under the new epoch.
+		j.Intake.Published, j.Intake.At = 0, time.Now().UTC()
+		return nil
+	})
+	if err != nil {
+		return job, fmt.Errorf("reopen job %s: %w", job.ID, err)
+	}
+	log.Info().Str("job", job.ID).Str("was", was).Msg("job submitted again: continuing it")
+	return job, nil
+}
+
+// msgID is the Nats-Msg-Id of a message derived from id: id itself, with
+// the job's epoch appended once the job was reopened.
+func msgID(job *record.Job, id string) string {
+	if job.Epoch == 0 {
+		return id
+	}
+	return fmt.Sprintf("%s~e%d", id, job.Epoch)
 }

@@ -63,6 +63,10 @@ type sink struct {
 	// seen are the statistics of the parts this replica wrote, so the
 	// manifest only reads back the parts written elsewhere.
 	seen map[string]*partStats
+	// progress is when each running job last moved, anyMoved when any
+	// did (see ending.go).
+	progress map[string]*jobProgress
+	anyMoved time.Time
 }
 
 // RunSink writes accepted records as Parquet parts and finishes jobs until
@@ -86,13 +90,15 @@ func RunSink(ctx context.Context, cfg Config) error {
 	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash,
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
-		flushes: make(chan struct{}, 2)}
+		progress: map[string]*jobProgress{},
+		flushes:  make(chan struct{}, 2)}
 	go func() {
 		if err := s.cache.watch(ctx); err != nil {
 			cfg.Log.Warn().Err(err).Msg("job watch stopped; job states are read every second instead")
 		}
 	}()
 	go s.tick(ctx)
+	go s.watchJobs(ctx)
 	go s.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	errc := make(chan error, cfg.Partitions)
 	for p := range cfg.Partitions {
@@ -126,6 +132,9 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	info, err := s.cache.get(ctx, recs[0].Conversation.JobID)
 	if err != nil {
 		return err
+	}
+	if s.cache.dropStopped(info) {
+		return nil // cancelled, failed or finished: nothing more is written
 	}
 	if info.job.BatchRows > s.cfg.BatchRows {
 		// The consumer holds at most about two parts of this sink's size:
@@ -252,12 +261,17 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	objKey := dataset.JobDir(key.job) + file.Name
 	start := time.Now()
 	if !s.retry(ctx, log, "write part", func() error {
+		if s.stoppedNow(key.job) {
+			return errJobStopped
+		}
 		st, err := s.stores.open(ctx, outputOf(&info.job, s.cfg))
 		if err != nil {
+			s.failOnBadOutput(ctx, key.job, err)
 			return err
 		}
 		return st.Put(ctx, objKey, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	}) {
+		s.dropIfStopped(key, b)
 		return
 	}
 	s.cfg.Metrics.UploadSeconds.Observe(time.Since(start).Seconds())
@@ -297,6 +311,13 @@ func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op fu
 		err := op()
 		if err == nil {
 			return true
+		}
+		if errors.Is(err, errJobStopped) {
+			log.Info().Msg(what + " given up: the job was cancelled or failed")
+			return false
+		}
+		if ctx.Err() != nil {
+			return false // stopping: the held messages go back to JetStream
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + " failed; holding the batch")
 		select {
@@ -351,6 +372,7 @@ func (s *sink) tick(ctx context.Context) {
 			}
 		}
 		s.relieveLocked()
+		s.dropStoppedLocked()
 		running := s.cache.snapshot()
 		s.mu.Unlock()
 		for _, job := range running {
@@ -360,7 +382,7 @@ func (s *sink) tick(ctx context.Context) {
 			// The watch keeps states fresh; this read covers a missed
 			// update, so a sealed job is finished regardless.
 			s.cache.refresh(ctx, job.ID)
-			if fresh, ok := s.cache.state(job.ID); ok && fresh.Sealed && fresh.Status == record.StatusRunning {
+			if fresh, ok := s.cache.state(job.ID); ok && finishable(fresh) {
 				jobsSeen[job.ID] = true
 			}
 		}

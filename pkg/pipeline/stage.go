@@ -19,7 +19,7 @@ const (
 )
 
 // consume runs h on spec with the middleware every stage shares:
-// counting and logging, dead letters, panic recovery.
+// counting and logging, redeliveries, dead letters, panic recovery.
 func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Handler) error {
 	if spec.Concurrency == 0 {
 		spec.Concurrency = cfg.Concurrency
@@ -29,6 +29,7 @@ func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Hand
 	}
 	h = bus.Chain(h,
 		bus.Observe(spec.Stage, cfg.Log, cfg.Metrics),
+		bus.Redelivered(spec.Stage, cfg.Log, cfg.Metrics),
 		bus.DeadLetter(cfg.Conn, spec.Stage, spec.MaxDeliver, cfg.Metrics),
 		bus.Recover(),
 	)

@@ -44,6 +44,7 @@ func RunValidator(ctx context.Context, cfg Config) error {
 		cnt: newCounters(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
 	go g.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
 	go watchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
+	go func() { _ = g.cache.watch(ctx) }()
 	errc := make(chan error, 1)
 	go func() {
 		errc <- consume(ctx, &cfg, bus.ConsumerSpec{
@@ -73,6 +74,9 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	info, err := g.cache.get(ctx, b.JobID)
 	if err != nil {
 		return err
+	}
+	if g.cache.dropStopped(info) {
+		return nil // cancelled or failed: no more decisions
 	}
 	reasons := make([][]string, len(b.Conversations))
 	details := make([]string, len(b.Conversations))
@@ -108,7 +112,9 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 				err = g.cfg.Conn.PublishAll(ctx, &out)
 			}
 			if err != nil {
-				g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
+				if ctx.Err() == nil { // not merely stopping
+					g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
+				}
 				_ = held.Nak(time.Second)
 				return
 			}
@@ -192,15 +198,15 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
 			n++
 		}
-		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), accepted[0].Conversation.ConversationID, packJSON(accepted[:n]))
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), msgID(job, accepted[0].Conversation.ConversationID), packJSON(accepted[:n]))
 		g.cnt.add(job.ID, "accepted", int64(n))
 		accepted = accepted[n:]
 	}
 	if len(rejected) > 0 {
-		out.Add(bus.RejectedSubject(job.ID), rejected[0].Conversation.ConversationID, packJSON(rejected))
+		out.Add(bus.RejectedSubject(job.ID), msgID(job, rejected[0].Conversation.ConversationID), packJSON(rejected))
 	}
 	if len(regen.Slots) > 0 {
-		out.Add(bus.SubjectGenerate, regenID, mustJSON(&regen))
+		out.Add(bus.SubjectGenerate, msgID(job, regenID), mustJSON(&regen))
 	}
 	return nil
 }

@@ -9,8 +9,33 @@ const (
 	// StatusPartial: the retry budget ran out before every quota was met;
 	// the files that exist are complete and the manifest says what is short.
 	StatusPartial = "partial"
-	StatusFailed  = "failed"
+	// StatusFailed: the job ended without its rows: nothing was accepted,
+	// or a stage stopped making progress (Reason names it).
+	StatusFailed = "failed"
+	// StatusCancelled: a user cancelled the job; the files written until
+	// then are listed in the manifest.
+	StatusCancelled = "cancelled"
 )
+
+// Terminal reports whether status is a final one: the job has ended.
+func Terminal(status string) bool {
+	switch status {
+	case StatusDone, StatusPartial, StatusFailed, StatusCancelled:
+		return true
+	}
+	return false
+}
+
+// Stop asks every stage to stop working on a job: a cancel, or a failure
+// found by a stage. The sink then finishes the job with Status.
+type Stop struct {
+	// Status is the job's final status: StatusCancelled or StatusFailed.
+	Status string `json:"status"`
+	// Stage is the stage the failure was found in, empty for a cancel.
+	Stage  string    `json:"stage,omitempty"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
 
 // Job is the state of a job as kept in the bus's job store. The intake
 // writes it once; the validator seals it; the sink finishes it.
@@ -43,13 +68,27 @@ type Job struct {
 	// retry budget spent; final once Sealed.
 	Rejections    map[string]int64 `json:"rejections,omitempty"`
 	Regenerations int              `json:"regenerations,omitempty"`
-	FinishedAt    time.Time        `json:"finished_at,omitzero"`
+	// Epoch counts the times the job was reopened by a resubmission; it
+	// is part of every message id, so the messages republished for a
+	// reopened job are not taken for duplicates of those dropped while it
+	// was stopped.
+	Epoch int `json:"epoch,omitempty"`
+	// Stop is set when the job is cancelled or failed before admission
+	// ended; stages drop its messages from then on.
+	Stop       *Stop     `json:"stop,omitempty"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Reason says why the job ended with its status, once it has.
+	Reason string `json:"reason,omitempty"`
 	// Error says why a job failed.
 	Error string `json:"error,omitempty"`
 
 	// Intake is how far the publishing of the job's tasks got.
 	Intake Intake `json:"intake,omitzero"`
 }
+
+// Stopped reports whether stages should drop the job's messages: it was
+// cancelled or failed, or it already ended.
+func (j *Job) Stopped() bool { return j.Stop != nil || Terminal(j.Status) }
 
 // Quota is a count for one intent.
 type Quota struct {

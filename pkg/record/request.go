@@ -42,6 +42,9 @@ type Request struct {
 	// Taxonomy is an inline taxonomy document (YAML or JSON); empty means
 	// the services' configured taxonomy.
 	Taxonomy string `json:"taxonomy,omitempty"`
+	// NoProgressSeconds ends the job as failed when no stage moved for
+	// that long; 0 means the sink's default (5 minutes).
+	NoProgressSeconds int `json:"no_progress_seconds,omitempty"`
 }
 
 // LLM selects the generation backend for a job, within the generator's
@@ -205,6 +208,9 @@ func (r *Request) Validate(lim Limits, intents []string) error {
 	}
 	if r.JobID != "" && !jobIDPattern.MatchString(r.JobID) {
 		bad("job_id", "%q must be 1-64 letters, digits, '-' or '_'", r.JobID)
+	}
+	if r.NoProgressSeconds < 0 {
+		bad("no_progress_seconds", "must be 0 (the default) or more, got %d", r.NoProgressSeconds)
 	}
 	if r.Samples < 1 {
 		bad("samples", "must be at least 1, got %d", r.Samples)

@@ -60,7 +60,7 @@ func newPage(m dataset.Manifest, samples []record.Conversation) (page, error) {
 	p.Charts[4].Caption = "Share of accepted records carrying each noise tag."
 	p.Charts[5].Caption = "disagreement: rules disagreed with the requested intent and the record was kept; noise_flip: noise changed the rule label."
 	p.Figures = []figure{
-		{"Status", m.Status, m.Status != record.StatusDone},
+		{"Status", statusText(m), m.Status != record.StatusDone},
 		{"Rows", fmt.Sprint(m.Rows), false},
 		{"Label agreement", fmt.Sprintf("%.1f%%", 100*q.LabelAgreement), false},
 		{"Label noise rate", fmt.Sprintf("%.1f%%", 100*(1-q.LabelAgreement)), false},
@@ -148,4 +148,12 @@ func sum(m map[string]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// statusText is the status with the reason a job did not end done.
+func statusText(m dataset.Manifest) string {
+	if m.Status == record.StatusDone || m.Reason == "" {
+		return m.Status
+	}
+	return m.Status + ": " + m.Reason
 }

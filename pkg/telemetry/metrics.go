@@ -22,6 +22,15 @@ type Metrics struct {
 	UploadBytes    prometheus.Counter
 	UploadSeconds  prometheus.Histogram
 	Pending        *prometheus.GaugeVec
+	// JobsStopped counts jobs ended before admission was over, by status
+	// (failed, cancelled) and the stage named as the cause.
+	JobsStopped *prometheus.CounterVec
+	// FinalizeRetries counts finalizations of a job that failed and are
+	// tried again.
+	FinalizeRetries prometheus.Counter
+	// Redeliveries counts messages delivered again after a replica died,
+	// gave them back or let their ack wait run out.
+	Redeliveries *prometheus.CounterVec
 }
 
 // NewMetrics creates and registers the metrics on a fresh registry.
@@ -68,8 +77,18 @@ func NewMetrics() *Metrics {
 		Pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "synthdesk_consumer_pending", Help: "Messages waiting in a stage's consumer.",
 		}, []string{"stage"}),
+		JobsStopped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_jobs_stopped_total", Help: "Jobs ended before admission was over, by status (failed, cancelled) and stage named as the cause.",
+		}, []string{"status", "stage"}),
+		FinalizeRetries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "synthdesk_finalize_retries_total", Help: "Job finalizations that failed and are tried again.",
+		}),
+		Redeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_redeliveries_total", Help: "Messages a stage received more than once (a replica died, gave them back, or their ack wait ran out).",
+		}, []string{"stage"}),
 	}
 	r.MustRegister(m.MessagesIn, m.MessagesOut, m.Decisions, m.Rejections, m.HandlerSeconds, m.DeadLetters,
-		m.LLMCalls, m.LLMTokens, m.LLMCallSeconds, m.SinkBatchRows, m.UploadBytes, m.UploadSeconds, m.Pending)
+		m.LLMCalls, m.LLMTokens, m.LLMCallSeconds, m.SinkBatchRows, m.UploadBytes, m.UploadSeconds, m.Pending,
+		m.JobsStopped, m.FinalizeRetries, m.Redeliveries)
 	return m
 }

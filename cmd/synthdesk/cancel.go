@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
+)
+
+// cmdCancel asks a cluster to cancel a job (request subject
+// synthdesk.v1.cancel): the stages drop its messages and a sink finishes
+// it as cancelled, listing the files written so far in its manifest. With
+// --wait it follows the job until it has ended.
+func cmdCancel(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clusterFlags
+	cf.bind(fs)
+	wait := fs.Bool("wait", false, "follow the job until a sink has finished it and print its summary")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: give exactly one job id", errUsage)
+	}
+	id := fs.Arg(0)
+	conn, jobs, err := cf.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	reply, err := pipeline.Cancel(ctx, conn, id)
+	if err != nil {
+		return fmt.Errorf("cancel %s: %w", id, err)
+	}
+	if !reply.Stopping {
+		fmt.Fprintf(stdout, "job %s had already ended: %s\n", id, reply.Status)
+		return nil
+	}
+	fmt.Fprintf(stdout, "job %s: cancelling; a sink finishes it as cancelled with the files written so far\n", id)
+	if !*wait {
+		return nil
+	}
+	return followEnded(ctx, jobs, id, stdout, stderr)
+}
+
+// followEnded follows a job until it has ended and prints its summary.
+func followEnded(ctx context.Context, jobs *bus.Jobs, id string, stdout, stderr io.Writer) error {
+	p, err := follow(ctx, jobs, id, stderr)
+	if err != nil {
+		return err
+	}
+	return summarize(stdout, p, p.Job.FinishedAt.Sub(p.Job.CreatedAt), p.Job.Request.Output)
+}

@@ -1,0 +1,268 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/record"
+	"github.com/synthdesk/synthdesk/pkg/store"
+)
+
+// Every job ends. A sink replica finishes any job the job store says is
+// sealed or stopped, whether or not it ever received the job's records:
+// it watches every job state, and rescans the store at start and every
+// jobScanEvery in case a watch update was missed. It also ends a running
+// job that made no progress for its deadline as failed, naming the stage.
+
+// jobScanEvery is how often a sink rereads every job state.
+const jobScanEvery = 30 * time.Second
+
+// DefaultNoProgress is how long a job may go without any stage counter
+// moving before a sink fails it, unless the request or the sink's
+// configuration says otherwise. It must exceed the time one generator task
+// takes (32 conversations by default) on the slowest LLM in use.
+const DefaultNoProgress = 10 * time.Minute
+
+var errJobStopped = errors.New("job stopped")
+
+// watchJobs follows every job's state until ctx ends.
+func (s *sink) watchJobs(ctx context.Context) {
+	s.scanJobs(ctx)
+	updates, err := s.jobs.Watch(ctx)
+	if err != nil {
+		s.cfg.Log.Warn().Err(err).Msg("job watch not started; job states are rescanned every 30s instead")
+	}
+	scan := time.NewTicker(jobScanEvery)
+	defer scan.Stop()
+	check := time.NewTicker(s.progressEvery())
+	defer check.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case j, ok := <-updates:
+			if !ok {
+				updates = nil
+				continue
+			}
+			s.consider(ctx, j)
+		case <-scan.C:
+			s.scanJobs(ctx)
+		case <-check.C:
+			s.checkProgress(ctx)
+		}
+	}
+}
+
+// scanJobs considers every job in the store.
+func (s *sink) scanJobs(ctx context.Context) {
+	raw, err := s.jobs.List(ctx, "*.state")
+	if err != nil {
+		s.cfg.Log.Warn().Err(err).Msg("job store scan failed; retrying in 30s")
+		return
+	}
+	for _, b := range raw {
+		var j record.Job
+		if json.Unmarshal(b, &j) == nil {
+			s.consider(ctx, j)
+		}
+	}
+}
+
+// consider tracks a running job's progress and takes a finishable one
+// into the sink's cache, where tick finishes it.
+func (s *sink) consider(ctx context.Context, j record.Job) {
+	s.mu.Lock()
+	if j.Status != record.StatusRunning {
+		delete(s.progress, j.ID)
+	} else if s.progress[j.ID] == nil {
+		s.progress[j.ID] = &jobProgress{moved: time.Now()}
+	}
+	s.mu.Unlock()
+	if !finishable(j) {
+		return
+	}
+	if _, err := s.cache.get(ctx, j.ID); err != nil {
+		s.cfg.Log.Warn().Err(err).Str("job", j.ID).Msg("job to finish not loaded; retrying at the next scan")
+		return
+	}
+	s.cache.refresh(ctx, j.ID)
+}
+
+// jobProgress is when a job's counters last moved, as this sink saw them.
+type jobProgress struct {
+	key   string
+	moved time.Time
+}
+
+// progressEvery is how often the sink reads the counters of running jobs.
+func (s *sink) progressEvery() time.Duration {
+	return min(max(s.cfg.NoProgress/4, 100*time.Millisecond), time.Second)
+}
+
+// deadline is a job's no-progress deadline.
+func (s *sink) deadline(j *record.Job) time.Duration {
+	if j.Request.NoProgressSeconds > 0 {
+		return time.Duration(j.Request.NoProgressSeconds) * time.Second
+	}
+	return s.cfg.NoProgress
+}
+
+// checkProgress fails the running jobs that made no progress for their
+// deadline while no other job did either: a job whose tasks wait behind
+// another job's is queued, not stuck.
+func (s *sink) checkProgress(ctx context.Context) {
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.progress))
+	for id := range s.progress {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	type idleJob struct {
+		job    record.Job
+		counts map[string]Counters
+		moved  time.Time
+	}
+	var idle []idleJob
+	for _, id := range ids {
+		job, err := s.jobs.Get(ctx, id)
+		if err != nil || job.Status != record.StatusRunning || job.Stop != nil {
+			continue
+		}
+		counts, err := StageCounts(ctx, s.jobs, id)
+		if err != nil {
+			continue
+		}
+		key := countsKey(counts)
+		s.mu.Lock()
+		p := s.progress[id]
+		if p == nil {
+			s.mu.Unlock()
+			continue
+		}
+		if key != p.key {
+			p.key, p.moved = key, time.Now()
+			s.anyMoved = p.moved
+		}
+		idle = append(idle, idleJob{job: job, counts: counts, moved: p.moved})
+		s.mu.Unlock()
+	}
+	for _, j := range idle {
+		s.mu.Lock()
+		since := time.Since(s.anyMoved)
+		s.mu.Unlock()
+		if time.Since(j.moved) < s.deadline(&j.job) || since < s.deadline(&j.job) {
+			continue
+		}
+		s.failStuck(ctx, j.job, j.counts, time.Since(j.moved))
+	}
+}
+
+// failStuck ends a job without progress as failed, naming the stage.
+func (s *sink) failStuck(ctx context.Context, job record.Job, counts map[string]Counters, idle time.Duration) {
+	stage, why := stuckStage(&job, counts)
+	reason := fmt.Sprintf("no progress for %s: %s", idle.Round(time.Second), why)
+	if _, err := StopJob(ctx, s.jobs, job.ID, record.Stop{Status: record.StatusFailed, Stage: stage, Reason: reason}); err != nil {
+		s.cfg.Log.Warn().Err(err).Str("job", job.ID).Msg("stuck job not stopped; retrying")
+		return
+	}
+	s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, stage).Inc()
+	s.cfg.Log.Warn().Str("job", job.ID).Str("stage", stage).Str("reason", reason).
+		Dur("deadline", s.deadline(&job)).Msg("job made no progress within its deadline: ending it as failed")
+}
+
+// stuckStage names the stage a job without progress waits on, and why:
+// the first stage whose input was not all passed on.
+func stuckStage(j *record.Job, c map[string]Counters) (stage, why string) {
+	g, cl, v, sk := c[StageGenerator], c[StageClassifier], c[StageValidator], c[StageSink]
+	generated := g["generated"]
+	decided := v["accepted"] + v["regenerated"] + v["abandoned"]
+	switch {
+	case j.Sealed:
+		return StageSink, fmt.Sprintf("sealed with %d accepted, %d rows written and the job not finalized (see the sink's log: output unreachable?)", j.Accepted, sk["rows"])
+	case cl["labeled"]+g["generation_failed"] < generated:
+		return StageClassifier, fmt.Sprintf("%d of %d generated conversations labeled", cl["labeled"], generated)
+	case decided < generated:
+		return StageValidator, fmt.Sprintf("%d of %d generated conversations decided", decided, generated)
+	case v["accepted"] > sk["rows"] && decided >= int64(j.Request.Samples):
+		return StageSink, fmt.Sprintf("%d of %d accepted rows written", sk["rows"], v["accepted"])
+	}
+	why = fmt.Sprintf("%d conversations generated, %d accepted of %d", generated, v["accepted"], j.Request.Samples)
+	var errs []string
+	for k, n := range g {
+		if kind, ok := strings.CutPrefix(k, "llm_error_"); ok {
+			errs = append(errs, fmt.Sprintf("%s %d", kind, n))
+		}
+	}
+	if len(errs) > 0 {
+		why += fmt.Sprintf("; LLM errors: %v", errs)
+	}
+	return StageGenerator, why
+}
+
+// countsKey is a value that changes whenever any counter does.
+func countsKey(c map[string]Counters) string {
+	var sum, n int64
+	for _, m := range c {
+		for _, v := range m {
+			sum += v
+			n++
+		}
+	}
+	return fmt.Sprint(n, ":", sum)
+}
+
+// stoppedNow reports whether the job was cancelled or failed, reading the
+// store so a long retry loop sees a stop at once.
+func (s *sink) stoppedNow(jobID string) bool {
+	s.cache.refresh(context.Background(), jobID)
+	j, ok := s.cache.state(jobID)
+	return ok && j.Stopped()
+}
+
+// failOnBadOutput fails a job whose output can never be written: the
+// store refused the credentials or the bucket does not exist.
+func (s *sink) failOnBadOutput(ctx context.Context, jobID string, err error) {
+	if !errors.Is(err, store.ErrBadCredentials) && !errors.Is(err, store.ErrNoBucket) {
+		return
+	}
+	if _, serr := StopJob(ctx, s.jobs, jobID, record.Stop{Status: record.StatusFailed, Stage: StageSink, Reason: err.Error()}); serr == nil {
+		s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, StageSink).Inc()
+		s.cfg.Log.Error().Err(err).Str("job", jobID).Msg("job output cannot be written: ending the job as failed")
+	}
+}
+
+// dropIfStopped gives up a batch whose write was abandoned because its job
+// stopped: its messages are acked, as nothing more is written for the job.
+func (s *sink) dropIfStopped(key batchKey, b *openBatch) {
+	if !s.stoppedNow(key.job) {
+		return
+	}
+	s.mu.Lock()
+	held := b.held
+	delete(s.batches, key)
+	s.mu.Unlock()
+	for _, h := range held {
+		_ = h.Ack()
+	}
+}
+
+// dropStoppedLocked acks and forgets the open batches of stopped jobs.
+func (s *sink) dropStoppedLocked() {
+	for key, b := range s.batches {
+		if b.flushing {
+			continue
+		}
+		if j, ok := s.cache.state(key.job); !ok || !j.Stopped() {
+			continue
+		}
+		for _, h := range b.held {
+			_ = h.Ack()
+		}
+		delete(s.batches, key)
+	}
+}
