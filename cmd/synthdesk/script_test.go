@@ -148,7 +148,9 @@ func TestScripts(t *testing.T) {
 			"freeport":       cmdFreePort,
 			"waitport":       cmdWaitPort,
 			"nats":           cmdNATS,
-			"capture":        cmdCapture,
+			"capture":        cmdCapture("stdout"),
+			"capture-stderr": cmdCapture("stderr"),
+			"waitglob":       cmdWaitGlob,
 			"dataset":        cmdDataset,
 		},
 	})
@@ -252,18 +254,41 @@ func cmdNATS(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
-	noNeg(ts, neg, "capture")
-	if len(args) != 2 {
-		ts.Fatalf("usage: capture VAR REGEXP")
+// cmdCapture sets VAR to the first submatch of REGEXP in the last
+// command's stdout or stderr.
+func cmdCapture(from string) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		noNeg(ts, neg, "capture")
+		if len(args) != 2 {
+			ts.Fatalf("usage: capture VAR REGEXP")
+		}
+		re, err := regexp.Compile(args[1])
+		ts.Check(err)
+		m := re.FindStringSubmatch(ts.ReadFile(from))
+		if len(m) < 2 {
+			ts.Fatalf("no match for %q (with a submatch) in %s", args[1], from)
+		}
+		ts.Setenv(args[0], m[1])
 	}
-	re, err := regexp.Compile(args[1])
-	ts.Check(err)
-	m := re.FindStringSubmatch(ts.ReadFile("stdout"))
-	if len(m) < 2 {
-		ts.Fatalf("no match for %q (with a submatch) in stdout", args[1])
+}
+
+// cmdWaitGlob polls until a file matching the pattern exists: a running
+// command has got that far.
+func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "waitglob")
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitglob PATTERN")
 	}
-	ts.Setenv(args[0], m[1])
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no file matches %s after 2m", args[0])
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, bounded by the deadline
+	}
 }
 
 // cmdDataset lists a job's objects, relative to LOCATION, and the rows of
@@ -292,6 +317,7 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 	intents := map[string]int{}
 	var texts []string
 	generators := map[string]int{}
+	ids := map[string]bool{}
 	for _, o := range objs {
 		fmt.Fprintf(ts.Stdout(), "file %s\n", o.Key)
 		if strings.HasPrefix(o.Key, "rejected/") || !strings.HasSuffix(o.Key, ".parquet") {
@@ -308,6 +334,7 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(ts.Stdout(), "codec %s %s\n", o.Key, codecs)
 		ts.Check(dataset.Scan(bytes.NewReader(buf.Bytes()), int64(buf.Len()), func(c *record.Conversation) error {
 			rows++
+			ids[c.ConversationID] = true
 			intents[c.Intent]++
 			generators[c.Generator]++
 			texts = append(texts, c.Intent+"\t"+c.CustomerText())
@@ -315,6 +342,7 @@ func cmdDataset(ts *testscript.TestScript, neg bool, args []string) {
 		}))
 	}
 	fmt.Fprintf(ts.Stdout(), "rows %d\n", rows)
+	fmt.Fprintf(ts.Stdout(), "distinct ids %d\n", len(ids))
 	sort.Strings(texts)
 	sum := sha256.Sum256([]byte(strings.Join(texts, "\n")))
 	fmt.Fprintf(ts.Stdout(), "texts %x\n", sum[:8])
