@@ -149,7 +149,7 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	tr := newTracker()
 	kctx, kcancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer kcancel()
-	go tr.keepAlive(kctx, spec.AckWait/3)
+	go tr.keepAlive(kctx, max(spec.AckWait/3, 100*time.Millisecond))
 	// Handlers keep running through the grace period after ctx ends;
 	// endGrace cancels them and closes graceOver.
 	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
