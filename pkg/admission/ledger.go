@@ -206,6 +206,12 @@ func (l *Ledger) Accepted() int64 { return l.next }
 // Regenerations is the retry budget spent.
 func (l *Ledger) Regenerations() int { return l.regens }
 
+// Abandoned is the number of slots given up.
+func (l *Ledger) Abandoned() int64 { return l.abandoned }
+
+// Reasons counts rejection reasons over reject and abandon entries.
+func (l *Ledger) Reasons() map[string]int64 { return maps.Clone(l.reasons) }
+
 func (l *Ledger) countReasons(rs []string) {
 	for _, r := range rs {
 		l.reasons[r]++

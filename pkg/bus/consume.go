@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
 )
 
 // ConsumerSpec is a durable pull consumer and how one replica runs it. Any
@@ -21,7 +22,11 @@ type ConsumerSpec struct {
 	// Filter restricts the consumer to a subject of the stream.
 	Filter string
 	// AckWait is how long a delivered message may stay unacknowledged
-	// before JetStream redelivers it (default 30s).
+	// before JetStream redelivers it (default 15s). The runtime keeps the
+	// messages a handler is running on, or holds, alive with InProgress
+	// every third of it, so AckWait does not bound how long a handler or a
+	// hold may take: it bounds how long the messages of a replica that
+	// died stay hidden from the live ones.
 	AckWait time.Duration
 	// MaxDeliver bounds deliveries; the last failing one is dead-lettered
 	// by the DeadLetter middleware (default 10).
@@ -34,20 +39,33 @@ type ConsumerSpec struct {
 	Concurrency int
 	// PriorityGroup, when set, pins the consumer to one replica at a time
 	// (JetStream's pinned-client priority policy); others stand by and take
-	// over PinnedTTL (default 1m) after the pinned one stops pulling.
+	// over PinnedTTL (default 10s) after the pinned one stops pulling. The
+	// pinned replica renews its pin with a pull request at least every
+	// third of PinnedTTL, and a replica that stops unpins the consumer
+	// once it has handed its messages back, so a standby takes over at
+	// once.
 	PriorityGroup string
 	PinnedTTL     time.Duration
+	// Buffer is how many messages this replica pulls ahead of its handlers
+	// (default max(8*Concurrency, 256), bounded by MaxAckPending). Stages
+	// with slow handlers keep it near Concurrency: a buffered message is
+	// not kept alive and is redelivered if it waits longer than AckWait.
+	Buffer int
 	// NakDelay is the first retry delay; it doubles per delivery up to
 	// NakMaxDelay (defaults 250ms and 30s).
 	NakDelay, NakMaxDelay time.Duration
-	// Grace is how long in-flight handlers may run after the context is
-	// cancelled before their messages are left to redelivery (default 20s).
+	// Grace is how long in-flight handlers and held messages may take to
+	// settle after the context is cancelled (default 20s); whatever is
+	// still unsettled then is handed back (Nak) for redelivery at once.
 	Grace time.Duration
+	// Log, when set, receives a line when a stopping replica hands
+	// messages back.
+	Log *zerolog.Logger
 }
 
 func (s *ConsumerSpec) defaults() {
 	if s.AckWait == 0 {
-		s.AckWait = 30 * time.Second
+		s.AckWait = 15 * time.Second
 	}
 	if s.MaxDeliver == 0 {
 		s.MaxDeliver = 10
@@ -59,9 +77,12 @@ func (s *ConsumerSpec) defaults() {
 		s.Concurrency = 8
 	}
 	if s.PinnedTTL == 0 {
-		// Long enough that a replica holding its full MaxAckPending (and so
-		// pulling nothing new for a while) keeps its pin.
-		s.PinnedTTL = time.Minute
+		// The pinned replica renews its pull request every third of it,
+		// even while it holds its full MaxAckPending.
+		s.PinnedTTL = 10 * time.Second
+	}
+	if s.Buffer == 0 {
+		s.Buffer = max(8*s.Concurrency, 256)
 	}
 	if s.NakDelay == 0 {
 		s.NakDelay = 250 * time.Millisecond
@@ -109,35 +130,56 @@ func (c *Conn) Consumer(ctx context.Context, spec ConsumerSpec) (jetstream.Consu
 }
 
 // Run consumes spec with h until ctx is cancelled, then stops pulling,
-// lets in-flight and already-buffered messages finish within spec.Grace,
-// and returns. Messages it could not finish are redelivered by JetStream.
+// lets in-flight and already-buffered messages finish and held ones settle
+// within spec.Grace, hands back (Nak) whatever is left so another replica
+// takes it at once, gives up the consumer's pin if this replica held it,
+// and returns.
 func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	spec.defaults()
 	cons, err := c.Consumer(ctx, spec)
 	if err != nil {
 		return err
 	}
-	var mopts []jetstream.PullMessagesOpt
-	mopts = append(mopts, jetstream.PullMaxMessages(max(8*spec.Concurrency, 256)))
+	mopts := []jetstream.PullMessagesOpt{jetstream.PullMaxMessages(spec.Buffer)}
 	if spec.PriorityGroup != "" {
-		mopts = append(mopts, jetstream.PullPriorityGroup(spec.PriorityGroup))
+		// A pull request renews the pin: expire them well within the TTL
+		// so a replica with nothing to pull still renews it.
+		mopts = append(mopts, jetstream.PullPriorityGroup(spec.PriorityGroup),
+			jetstream.PullExpiry(max(spec.PinnedTTL/3, time.Second)))
 	}
 	it, err := cons.Messages(mopts...)
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", spec.Durable, err)
 	}
-	// Handlers keep running through the grace period after ctx ends.
+	tr := newTracker()
+	kctx, kcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer kcancel()
+	go tr.keepAlive(kctx, max(spec.AckWait/3, 100*time.Millisecond))
+	// Handlers keep running through the grace period after ctx ends;
+	// endGrace cancels them and closes graceOver.
 	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hcancel()
+	graceOver := make(chan struct{})
+	var graceOnce sync.Once
+	endGrace := func() {
+		graceOnce.Do(func() {
+			close(graceOver)
+			hcancel()
+		})
+	}
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-kctx.Done():
+			return
+		}
 		it.Drain()
 		t := time.NewTimer(spec.Grace)
 		defer t.Stop()
 		select {
 		case <-t.C:
-			hcancel()
-		case <-hctx.Done():
+			endGrace()
+		case <-kctx.Done():
 		}
 	}()
 	// Workers hand successful messages with their publishes in flight to
@@ -149,32 +191,95 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	go func() {
 		defer close(settled)
 		for s := range settle {
-			s.finish(hctx, &spec)
+			s.finish(hctx, &spec, tr)
 		}
 	}()
+	var pin pinSeen
 	var wg sync.WaitGroup
 	for range spec.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{conn: c, spec: &spec, h: h, settle: settle}
+			w := worker{conn: c, spec: &spec, h: h, settle: settle, tr: tr, pin: &pin}
 			for {
 				raw, err := it.Next()
 				if err != nil {
 					return
 				}
-				w.process(hctx, raw)
+				w.process(hctx, raw, graceOver)
 			}
 		}()
 	}
 	wg.Wait()
 	close(settle)
 	<-settled
-	hcancel()
+	// Held messages: wait for their holders within the grace period, then
+	// hand back the rest. A consumer that ended without ctx (deleted, say)
+	// gives its holders the same time.
+	if ctx.Err() == nil {
+		t := time.AfterFunc(spec.Grace, endGrace)
+		defer t.Stop()
+	}
+	if n := tr.settle(graceOver); n > 0 && spec.Log != nil {
+		spec.Log.Info().Str("stage", spec.Stage).Str("consumer", spec.Durable).Int("messages", n).
+			Msg("stopping: unsettled messages handed back for redelivery")
+	}
+	kcancel()
+	endGrace()
+	if spec.PriorityGroup != "" {
+		c.unpin(&spec, pin.get())
+	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return nil
 	}
 	return ctx.Err()
+}
+
+// pinSeen is the pin id the server last delivered a message under.
+type pinSeen struct {
+	mu sync.Mutex
+	id string
+}
+
+func (p *pinSeen) set(id string) {
+	if id == "" {
+		return
+	}
+	p.mu.Lock()
+	p.id = id
+	p.mu.Unlock()
+}
+
+func (p *pinSeen) get() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.id
+}
+
+// unpin releases the consumer's pin if this replica holds it, so a
+// standby replica is pinned on its next pull instead of after PinnedTTL.
+// Best effort: on failure the pin simply expires.
+func (c *Conn) unpin(spec *ConsumerSpec, pin string) {
+	if pin == "" || c.NC.IsClosed() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	cons, err := c.JS.Consumer(ctx, spec.Stream, spec.Durable)
+	if err != nil {
+		return
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return
+	}
+	for _, g := range info.PriorityGroups {
+		if g.Group == spec.PriorityGroup && g.PinnedClientID == pin {
+			if s, err := c.JS.Stream(ctx, spec.Stream); err == nil {
+				_ = s.UnpinConsumer(ctx, spec.Durable, spec.PriorityGroup)
+			}
+		}
+	}
 }
 
 type worker struct {
@@ -183,6 +288,8 @@ type worker struct {
 	h      Handler
 	out    Outbox
 	settle chan<- settlement
+	tr     *tracker
+	pin    *pinSeen
 }
 
 // settlement is a handled message waiting for its outputs to be stored.
@@ -194,7 +301,8 @@ type settlement struct {
 }
 
 // finish acks the message once every output is stored, or naks it.
-func (s settlement) finish(ctx context.Context, spec *ConsumerSpec) {
+func (s settlement) finish(ctx context.Context, spec *ConsumerSpec, tr *tracker) {
+	defer tr.remove(s.raw)
 	err := s.err
 	if err == nil {
 		err = awaitAll(ctx, s.futures)
@@ -206,13 +314,25 @@ func (s settlement) finish(ctx context.Context, spec *ConsumerSpec) {
 	_ = s.raw.Ack()
 }
 
-func (w *worker) process(ctx context.Context, raw jetstream.Msg) {
+// process runs the handler on one message. Messages that arrive after the
+// grace period are handed back untouched.
+func (w *worker) process(ctx context.Context, raw jetstream.Msg, graceOver <-chan struct{}) {
+	select {
+	case <-graceOver:
+		_ = raw.Nak()
+		return
+	default:
+	}
 	meta, err := raw.Metadata()
 	var delivered uint64 = 1
 	if err == nil {
 		delivered = meta.NumDelivered
 	}
-	m := &Msg{Subject: raw.Subject(), Data: raw.Data(), Header: raw.Headers(), Delivered: delivered, raw: raw}
+	if w.spec.PriorityGroup != "" {
+		w.pin.set(raw.Headers().Get(headerPinID))
+	}
+	w.tr.add(raw)
+	m := &Msg{Subject: raw.Subject(), Data: raw.Data(), Header: raw.Headers(), Delivered: delivered, raw: raw, tr: w.tr}
 	w.out.reset()
 	err = w.h(ctx, m, &w.out)
 	if m.held {
@@ -223,11 +343,16 @@ func (w *worker) process(ctx context.Context, raw jetstream.Msg) {
 		futures, perr := w.conn.publishAsync(&w.out)
 		w.settle <- settlement{raw: raw, delivered: delivered, futures: futures, err: perr}
 	case errors.Is(err, errDeadLettered) || IsPermanent(err):
+		w.tr.remove(raw)
 		_ = raw.TermWithReason(truncate(err.Error(), 200))
 	default:
+		w.tr.remove(raw)
 		_ = raw.NakWithDelay(w.spec.nakDelay(delivered))
 	}
 }
+
+// headerPinID carries the pin id on messages of a pinned-client consumer.
+const headerPinID = "Nats-Pin-Id"
 
 func (s *ConsumerSpec) nakDelay(delivered uint64) time.Duration {
 	d := s.NakDelay

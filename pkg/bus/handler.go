@@ -17,6 +17,7 @@ type Msg struct {
 	Delivered uint64
 
 	raw  jetstream.Msg
+	tr   *tracker
 	held bool
 }
 

@@ -59,7 +59,7 @@ func (b *backlog) read(ctx context.Context) int64 {
 }
 
 // wait returns once the backlog is under the limit, or after a minute
-// (within the generator's two-minute AckWait), or when ctx ends.
+// (the task is kept alive meanwhile), or when ctx ends.
 func (b *backlog) wait(ctx context.Context) error {
 	deadline := time.Now().Add(time.Minute)
 	for b.n.Load() > b.limit && time.Now().Before(deadline) {

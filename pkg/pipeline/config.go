@@ -59,11 +59,13 @@ type Config struct {
 	Output      string
 	S3          store.S3Config
 	Compression string
-	// SinkAckWait is how long the sink may hold a message before
-	// JetStream redelivers it; held messages are kept alive well within it.
+	// SinkAckWait is how long the messages a sink replica holds stay
+	// hidden from the others after it dies (default 15s); a live replica
+	// keeps them alive however long their part takes to fill.
 	SinkAckWait time.Duration
 	// SinkPinnedTTL is how long a sink replica keeps its partitions after
-	// it stops pulling before a standby replica takes them (default 1m).
+	// it stops pulling (died) before a standby replica takes them (default
+	// 10s). A replica that stops cleanly gives them up at once.
 	SinkPinnedTTL time.Duration
 	// Fault, when set, is called at named points of the sink ("uploaded",
 	// "acked"); a non-nil error makes the sink stop at once without acking,
@@ -99,10 +101,10 @@ func (c *Config) Defaults() {
 		c.Compression = "snappy"
 	}
 	if c.SinkAckWait == 0 {
-		c.SinkAckWait = 5 * time.Minute
+		c.SinkAckWait = 15 * time.Second
 	}
 	if c.SinkPinnedTTL == 0 {
-		c.SinkPinnedTTL = time.Minute
+		c.SinkPinnedTTL = 10 * time.Second
 	}
 	if c.NoProgress == 0 {
 		c.NoProgress = DefaultNoProgress

@@ -95,7 +95,10 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	}
 	return consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageGenerator, Stream: bus.StreamGenerate, Durable: StageGenerator,
-		AckWait: 2 * time.Minute, MaxAckPending: 4 * cfg.Concurrency,
+		MaxAckPending: 4 * cfg.Concurrency,
+		// A task can take minutes with a slow model: the runtime keeps the
+		// running ones alive, and the few pulled ahead do not wait long.
+		Buffer: cfg.Concurrency,
 	}, h)
 }
 

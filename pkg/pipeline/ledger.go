@@ -47,6 +47,18 @@ type jobLedger struct {
 	sealStored bool
 	// sealed mirrors l.Sealed() for readers that do not take mu.
 	sealed atomic.Bool
+	// figures are the ledger's totals as of the last append or reload,
+	// for the validator's counters.
+	figures atomic.Pointer[Counters]
+}
+
+// snapshotFigures records the ledger's totals; mu held.
+func (jl *jobLedger) snapshotFigures() {
+	f := Counters{"accepted": jl.l.Accepted(), "regenerated": int64(jl.l.Regenerations()), "abandoned": jl.l.Abandoned()}
+	for r, n := range jl.l.Reasons() {
+		f["rejected_"+r] = n
+	}
+	jl.figures.Store(&f)
 }
 
 type pendingDecision struct {
@@ -204,6 +216,7 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 		if err == nil {
 			jl.last = ack.Sequence
 			jl.sealed.Store(jl.l.Sealed())
+			jl.snapshotFigures()
 			answer(results, nil)
 			return
 		}
@@ -232,6 +245,7 @@ func (jl *jobLedger) reload(ctx context.Context) error {
 	jl.l, jl.last = admission.New(jl.cfg), 0
 	err := jl.sync(ctx)
 	jl.sealed.Store(jl.l.Sealed())
+	jl.snapshotFigures()
 	return err
 }
 

@@ -41,11 +41,23 @@ type batchKey struct {
 }
 
 type openBatch struct {
-	recs      map[int64]record.Conversation
-	held      []*bus.Held
-	lastAlive time.Time
-	flushing  bool
+	recs map[int64]record.Conversation
+	held []*bus.Held
+	// lastMsg is when the batch last received a message.
+	lastMsg  time.Time
+	flushing bool
 }
+
+// sinkGrace is how long a stopping sink lets a part being written finish
+// before the runtime hands its messages back.
+const sinkGrace = 20 * time.Second
+
+// staleAfter is how long an incomplete batch may go without a new message
+// before it is handed back. Its records then go to the replica the
+// partition is pinned to: this one, or the one that took the pin over
+// after this one lost it (a long pause), which could otherwise never
+// complete the part.
+const staleAfter = time.Minute
 
 type sink struct {
 	cfg    *Config
@@ -55,7 +67,16 @@ type sink struct {
 	cnt    *counters
 	crash  context.CancelFunc
 
-	mu         sync.Mutex
+	// wctx is the context of part writes: it outlives a stop by the grace
+	// period, so a part being written when the sink stops is finished.
+	wctx context.Context
+
+	mu sync.Mutex
+	// stopping is set when ctx ends: held batches are handed back and new
+	// messages are refused.
+	stopping bool
+	// stopped is closed when the sink starts stopping.
+	stopped    chan struct{}
 	batches    map[batchKey]*openBatch
 	written    map[batchKey]bool
 	finalizing map[string]bool
@@ -87,11 +108,15 @@ func RunSink(ctx context.Context, cfg Config) error {
 	}
 	ctx, crash := context.WithCancel(ctx)
 	defer crash()
-	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash,
+	wctx, wcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer wcancel()
+	stopWrites := context.AfterFunc(ctx, func() { time.AfterFunc(sinkGrace, wcancel) })
+	defer stopWrites()
+	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash, wctx: wctx,
 		cnt:     newCounters(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		progress: map[string]*jobProgress{},
-		flushes:  make(chan struct{}, 2)}
+		flushes:  make(chan struct{}, 2), stopped: make(chan struct{})}
 	go func() {
 		if err := s.cache.watch(ctx); err != nil {
 			cfg.Log.Warn().Err(err).Msg("job watch stopped; job states are read every second instead")
@@ -106,7 +131,7 @@ func RunSink(ctx context.Context, cfg Config) error {
 			errc <- consume(ctx, &cfg, bus.ConsumerSpec{
 				Stage: StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
 				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", PinnedTTL: cfg.SinkPinnedTTL, AckWait: cfg.SinkAckWait,
-				MaxAckPending: s.pendingLimit(), Concurrency: 2, MaxDeliver: -1,
+				MaxAckPending: s.pendingLimit(), Concurrency: 2, MaxDeliver: -1, Grace: sinkGrace,
 			}, s.handle)
 		}()
 	}
@@ -158,11 +183,17 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 		return nil // a redelivery of records whose part is already stored
 	}
 	s.mu.Lock()
+	if s.stopping {
+		s.mu.Unlock()
+		_ = m.Hold().Nak(0) // stopping: another replica takes it
+		return nil
+	}
 	b := s.batches[key]
 	if b == nil {
-		b = &openBatch{recs: map[int64]record.Conversation{}, lastAlive: time.Now()}
+		b = &openBatch{recs: map[int64]record.Conversation{}}
 		s.batches[key] = b
 	}
+	b.lastMsg = time.Now()
 	for _, a := range recs {
 		b.recs[a.Index] = a.Conversation
 	}
@@ -170,9 +201,45 @@ func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	ready := s.readyLocked(key, b)
 	s.mu.Unlock()
 	if ready {
-		go s.flush(ctx, key, b)
+		go s.flush(s.wctx, key, b)
 	}
 	return nil
+}
+
+// stop hands back the messages of every batch not being written, at
+// once, so another replica (or this one restarted) takes them without
+// waiting for their AckWait; later messages are refused. Batches being
+// written finish within the grace period, or the runtime hands them back.
+func (s *sink) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stopping {
+		close(s.stopped)
+	}
+	s.stopping = true
+	n := 0
+	for key, b := range s.batches {
+		if b.flushing {
+			continue
+		}
+		n += len(b.held)
+		s.handBackLocked(key, b)
+	}
+	if n > 0 {
+		s.cfg.Log.Info().Int("messages", n).Msg("sink stopping: open parts handed back for redelivery")
+	}
+}
+
+// handBackLocked naks the messages of a batch for redelivery at once and
+// forgets it.
+func (s *sink) handBackLocked(key batchKey, b *openBatch) {
+	if s.batches[key] != b {
+		return
+	}
+	for _, h := range b.held {
+		_ = h.Nak(0)
+	}
+	delete(s.batches, key)
 }
 
 func (s *sink) isWritten(ctx context.Context, key batchKey) (bool, error) {
@@ -231,6 +298,9 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	retryLater := func() {
 		s.mu.Lock()
 		b.flushing = false
+		if s.stopping {
+			s.handBackLocked(key, b)
+		}
 		s.mu.Unlock()
 	}
 	info, err := s.cache.get(ctx, key.job)
@@ -271,7 +341,13 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 		}
 		return st.Put(ctx, objKey, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	}) {
-		s.dropIfStopped(key, b)
+		if s.stoppedNow(key.job) {
+			s.dropIfStopped(key, b) // nothing more is written for the job
+		} else {
+			s.mu.Lock()
+			s.handBackLocked(key, b)
+			s.mu.Unlock()
+		}
 		return
 	}
 	s.cfg.Metrics.UploadSeconds.Observe(time.Since(start).Seconds())
@@ -283,6 +359,9 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	if !s.retry(ctx, log, "record part", func() error {
 		return s.jobs.PutJSON(ctx, bus.Key(key.job, "part", fmt.Sprint(key.seq)), file)
 	}) {
+		s.mu.Lock()
+		s.handBackLocked(key, b)
+		s.mu.Unlock()
 		return
 	}
 	s.mu.Lock()
@@ -303,8 +382,9 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	s.maybeFinalize(ctx, key.job)
 }
 
-// retry runs op until it succeeds, keeping held messages alive between
-// attempts; false when ctx ended first.
+// retry runs op until it succeeds (the runtime keeps the held messages
+// alive meanwhile); false when ctx ended first, or when op failed while
+// the sink is stopping: a stopping sink does not wait to retry.
 func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op func() error) bool {
 	delay := 250 * time.Millisecond
 	for {
@@ -316,12 +396,17 @@ func (s *sink) retry(ctx context.Context, log zerolog.Logger, what string, op fu
 			log.Info().Msg(what + " given up: the job was cancelled or failed")
 			return false
 		}
-		if ctx.Err() != nil {
-			return false // stopping: the held messages go back to JetStream
+		select {
+		case <-s.stopped:
+			log.Warn().Err(err).Msg(what + " failed while stopping; handing the batch back")
+			return false
+		default:
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + " failed; holding the batch")
 		select {
 		case <-ctx.Done():
+			return false
+		case <-s.stopped:
 			return false
 		case <-time.After(delay):
 		}
@@ -344,15 +429,16 @@ func (s *sink) fault(point string) bool {
 	return false
 }
 
-// tick keeps held messages alive, completes batches whose part shrank
-// when the job was sealed short, and finishes sealed jobs.
+// tick completes batches whose part shrank when the job was sealed short,
+// hands back stale batches, finishes sealed jobs, and on stop hands back
+// the open batches. The runtime keeps held messages alive.
 func (s *sink) tick(ctx context.Context) {
-	every := min(s.cfg.SinkAckWait/4, time.Second)
-	t := time.NewTicker(every)
+	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			s.stop()
 			return
 		case <-t.C:
 		}
@@ -361,11 +447,11 @@ func (s *sink) tick(ctx context.Context) {
 		jobsSeen := map[string]bool{}
 		s.mu.Lock()
 		for key, b := range s.batches {
-			if time.Since(b.lastAlive) > s.cfg.SinkAckWait/3 {
-				for _, h := range b.held {
-					_ = h.InProgress()
-				}
-				b.lastAlive = time.Now()
+			if !b.flushing && time.Since(b.lastMsg) > staleAfter {
+				s.handBackLocked(key, b)
+				s.cfg.Log.Warn().Str("job", key.job).Int64("part", key.seq).Int("rows", len(b.recs)).
+					Msg("part incomplete with no new record for a minute: handing its records back")
+				continue
 			}
 			if s.readyLocked(key, b) {
 				ready, readyBatches = append(ready, key), append(readyBatches, b)
@@ -387,7 +473,7 @@ func (s *sink) tick(ctx context.Context) {
 			}
 		}
 		for i, key := range ready {
-			go s.flush(ctx, key, readyBatches[i])
+			go s.flush(s.wctx, key, readyBatches[i])
 		}
 		for job := range jobsSeen {
 			s.maybeFinalize(ctx, job)

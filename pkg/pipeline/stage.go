@@ -27,6 +27,7 @@ func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Hand
 	if spec.MaxDeliver == 0 {
 		spec.MaxDeliver = 10
 	}
+	spec.Log = &cfg.Log
 	h = bus.Chain(h,
 		bus.Observe(spec.Stage, cfg.Log, cfg.Metrics),
 		bus.Redelivered(spec.Stage, cfg.Log, cfg.Metrics),

@@ -175,11 +175,9 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 			}
 			rejected = append(rejected, record.Rejected{Reasons: e.Reasons, Detail: detail, Conversation: *c})
 			for _, r := range e.Reasons {
-				g.cnt.add(job.ID, "rejected_"+r, 1)
 				g.met.Rejections.WithLabelValues(r).Inc()
 			}
 			if e.Kind == admission.KindAbandon {
-				g.cnt.add(job.ID, "abandoned", 1)
 				g.met.Decisions.WithLabelValues("abandoned").Inc()
 				break
 			}
@@ -188,7 +186,6 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 				regenID = "regen-" + c.ConversationID
 			}
 			regen.Slots = append(regen.Slots, record.Slot{Index: c.Slot, Intent: e.Target, Split: c.Split, Attempt: c.Attempt + 1})
-			g.cnt.add(job.ID, "regenerated", 1)
 		}
 	}
 	slices.SortFunc(accepted, func(a, b record.Accepted) int { return cmp.Compare(a.Index, b.Index) })
@@ -199,8 +196,15 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 			n++
 		}
 		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), msgID(job, accepted[0].Conversation.ConversationID), packJSON(accepted[:n]))
-		g.cnt.add(job.ID, "accepted", int64(n))
 		accepted = accepted[n:]
+	}
+	// The validator's counters are the ledger's totals, not counts of
+	// decisions handled here: a redelivered batch, or a replica that
+	// restarted, cannot skew them.
+	if f := jl.figures.Load(); f != nil {
+		for k, v := range *f {
+			g.cnt.set(job.ID, k, v)
+		}
 	}
 	if len(rejected) > 0 {
 		out.Add(bus.RejectedSubject(job.ID), msgID(job, rejected[0].Conversation.ConversationID), packJSON(rejected))

@@ -27,7 +27,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	service.BindOutputs(fs, env, &c.Pipeline.Outputs)
 	fs.StringVar(&c.Pipeline.Output, "out", service.Str(env, "SYNTHDESK_OUTPUT", ""), "default output: a folder or s3://bucket/prefix [SYNTHDESK_OUTPUT]")
 	fs.StringVar(&c.Pipeline.Compression, "compression", service.Str(env, "SYNTHDESK_COMPRESSION", "snappy"), "snappy or zstd [SYNTHDESK_COMPRESSION]")
-	fs.DurationVar(&c.Pipeline.SinkAckWait, "ack-wait", 5*time.Minute, "how long a held record may wait for its part before redelivery")
+	fs.DurationVar(&c.Pipeline.SinkAckWait, "ack-wait", 15*time.Second, "how long the records a dead sink held stay hidden from the other replicas (live replicas keep theirs alive)")
 	fs.DurationVar(&c.Pipeline.NoProgress, "no-progress", pipeline.DefaultNoProgress,
 		"end a job as failed when none of its stages moved for this long, unless its request sets no_progress_seconds")
 	if err := fs.Parse(args); err != nil {

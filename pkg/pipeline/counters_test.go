@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"context"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
+)
+
+// TestCountersContinueAcrossProcesses: a process that starts under the
+// name of one that stopped continues its totals, and two processes under
+// one name (a misconfiguration) still lose nothing.
+func TestCountersContinueAcrossProcesses(t *testing.T) {
+	c := bustest.Conn(t, bustest.Server(t))
+	jobs, err := c.Jobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	log := zerolog.Nop()
+	first := newCounters(jobs, StageGenerator, "r1")
+	first.add("j1", "generated", 10)
+	first.flush(ctx, log)
+	// The first process is gone; a new one with the same name counts on.
+	second := newCounters(jobs, StageGenerator, "r1")
+	second.add("j1", "generated", 5)
+	second.flush(ctx, log)
+	// A third under the same name at the same time as the second.
+	third := newCounters(jobs, StageGenerator, "r1")
+	third.add("j1", "generated", 7)
+	third.flush(ctx, log)
+	second.add("j1", "generated", 1)
+	second.flush(ctx, log)
+	second.flush(ctx, log) // a conflict is retried on the next flush
+	var got Counters
+	if _, err := jobs.GetJSON(ctx, bus.Key("j1", "counts", StageGenerator, "r1"), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["generated"] != 23 {
+		t.Errorf("stored generated = %d, want 23 (10+5+7+1)", got["generated"])
+	}
+}
+
+// TestLedgerFiguresMergeByMaximum: the validator's figures are totals read
+// from the ledger; replicas' views are merged by maximum, not summed.
+func TestLedgerFiguresMergeByMaximum(t *testing.T) {
+	c := bustest.Conn(t, bustest.Server(t))
+	jobs, err := c.Jobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	log := zerolog.Nop()
+	stale := newCounters(jobs, StageValidator, "dead")
+	stale.set("j1", "accepted", 40)
+	stale.flush(ctx, log)
+	live := newCounters(jobs, StageValidator, "live")
+	live.set("j1", "accepted", 90)
+	live.flush(ctx, log)
+	counts, err := StageCounts(ctx, jobs, "j1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := counts[StageValidator]["accepted"]; got != 90 {
+		t.Errorf("accepted = %d, want 90 (the latest view, not 40+90)", got)
+	}
+}
