@@ -130,10 +130,11 @@ func TestRulesAgreement(t *testing.T) {
 	}
 	rate := float64(agree) / float64(len(drafts))
 	t.Logf("rules agree on %.2f%% of 10000 conversations; disagreements by intent: %v", 100*rate, wrong)
-	// Keyword, fragment and colloquial first turns carry less evidence
-	// than full sentences, so the rules miss more of them; the pipeline
-	// regenerates what they reject.
-	if rate < 0.82 {
-		t.Errorf("rules agree on %.2f%%, want at least 82%%", 100*rate)
+	// Measured 96.67% (seed 78) with the default rules and calibration;
+	// the bar leaves room for small changes to the material. Keyword,
+	// fragment and colloquial first turns carry less evidence than full
+	// sentences; the pipeline regenerates what the rules reject.
+	if rate < 0.93 {
+		t.Errorf("rules agree on %.2f%%, want at least 93%%", 100*rate)
 	}
 }
