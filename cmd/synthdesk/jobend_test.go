@@ -28,8 +28,14 @@ func TestRunZeroAcceptedEnds(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	req := writeRequest(t, `{"samples":3,"seed":9,"intents":{"track_refund":1},"quality":{"min_confidence":1.0,"retry_budget":2}}`)
-	code := dispatch(context.Background(), []string{"run", "--request", req, "--out", out}, strings.NewReader(""), &stdout, &stderr)
+	req := writeRequest(t, `{"samples":3,"seed":9,"intents":{"track_refund":1},"quality":{"retry_budget":2}}`)
+	// Rules that abstain on every text (no confidence reaches the
+	// threshold) reject every record, whatever the synthesizer writes.
+	tax := filepath.Join(t.TempDir(), "abstain.yaml")
+	if err := os.WriteFile(tax, []byte("extends: default\ncalibration:\n  temperature: 1000\n  threshold: 0.99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code := dispatch(context.Background(), []string{"run", "--request", req, "--taxonomy", tax, "--out", out}, strings.NewReader(""), &stdout, &stderr)
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, exitFailed, stdout.String(), stderr.String())
 	}

@@ -56,10 +56,15 @@ func endedManifest(t *testing.T, out string, job record.Job) dataset.Manifest {
 // stay running forever (the sink only finished jobs it had rows for).
 func TestZeroAcceptedJobFails(t *testing.T) {
 	t.Parallel()
-	c := startCluster(t, nil)
-	one := 1.0
+	// Rules that abstain on every text (no confidence reaches the
+	// threshold) reject every record, whatever the synthesizer writes.
+	c := startCluster(t, func(cfg *pipeline.Config) {
+		tax := *cfg.Taxonomy
+		tax.Calibration.Temperature, tax.Calibration.Threshold = 1000, 0.99
+		cfg.Taxonomy = &tax
+	})
 	reply := c.submit(t, record.Request{Samples: 3, Seed: seed(9), Intents: map[string]float64{"track_refund": 1},
-		Quality: record.Quality{MinConfidence: &one, RetryBudget: 2}})
+		Quality: record.Quality{RetryBudget: 2}})
 	job := c.wait(t, reply.JobID, time.Minute)
 	if job.Status != record.StatusFailed || job.Accepted != 0 {
 		t.Fatalf("job %s with %d accepted; want failed with 0", job.Status, job.Accepted)
