@@ -140,7 +140,10 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	if err != nil {
 		return err
 	}
-	mopts := []jetstream.PullMessagesOpt{jetstream.PullMaxMessages(spec.Buffer)}
+	// Missed heartbeats (the server leading the consumer died, or the link
+	// stalled) are not the end of the consumer: the iterator pulls again by
+	// itself, through a reconnect or a new consumer leader.
+	mopts := []jetstream.PullMessagesOpt{jetstream.PullMaxMessages(spec.Buffer), jetstream.WithMessagesErrOnMissingHeartbeat(false)}
 	if spec.PriorityGroup != "" {
 		// A pull request renews the pin: expire them well within the TTL
 		// so a replica with nothing to pull still renews it.
@@ -203,8 +206,14 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 			w := worker{conn: c, spec: &spec, h: h, settle: settle, tr: tr, pin: &pin}
 			for {
 				raw, err := it.Next()
-				if err != nil {
+				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 					return
+				}
+				if err != nil {
+					// Not the end of the iterator: a worker that returned
+					// here would leave the replica alive and idle.
+					w.transient(err)
+					continue
 				}
 				w.process(hctx, raw, graceOver)
 			}
@@ -228,6 +237,12 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	endGrace()
 	if spec.PriorityGroup != "" {
 		c.unpin(&spec, pin.get())
+	}
+	if ctx.Err() == nil && !c.NC.IsClosed() && spec.Log != nil {
+		// Not stopping, yet the iterator ended (the consumer was deleted,
+		// say): say so rather than idle silently.
+		spec.Log.Error().Str("stage", spec.Stage).Str("consumer", spec.Durable).Str("stream", spec.Stream).
+			Msg("messages stopped arriving while running: the consumer was deleted or refused the pull; restart the service")
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return nil
@@ -349,6 +364,16 @@ func (w *worker) process(ctx context.Context, raw jetstream.Msg, graceOver <-cha
 		w.tr.remove(raw)
 		_ = raw.NakWithDelay(w.spec.nakDelay(delivered))
 	}
+}
+
+// transient logs an error of the message iterator that does not end it,
+// and pauses briefly so a repeating one cannot spin.
+func (w *worker) transient(err error) {
+	if w.spec.Log != nil {
+		w.spec.Log.Warn().Err(err).Str("stage", w.spec.Stage).Str("consumer", w.spec.Durable).
+			Msg("pulling messages: pulling again")
+	}
+	time.Sleep(100 * time.Millisecond)
 }
 
 // headerPinID carries the pin id on messages of a pinned-client consumer.

@@ -204,11 +204,19 @@ func stuckStage(j *record.Job, c map[string]Counters) (stage, why string) {
 	return StageGenerator, why
 }
 
-// countsKey is a value that changes whenever any counter does.
+// progressStages are the stages whose counters measure a job's progress:
+// the validator's are the ledger's totals, which move only on new
+// decisions, and the sink's count rows and parts written. The generator's
+// and classifier's also move on redelivered work that decides nothing
+// new (a task taken again after a stall downstream), so they do not count.
+var progressStages = []string{StageValidator, StageSink}
+
+// countsKey is a value that changes whenever a counter of the progress
+// stages does.
 func countsKey(c map[string]Counters) string {
 	var sum, n int64
-	for _, m := range c {
-		for _, v := range m {
+	for _, stage := range progressStages {
+		for _, v := range c[stage] {
 			sum += v
 			n++
 		}
