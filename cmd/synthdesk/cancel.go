@@ -20,13 +20,10 @@ func cmdCancel(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	var cf clusterFlags
 	cf.bind(fs)
 	wait := fs.Bool("wait", false, "follow the job until a sink has finished it and print its summary")
-	if err := parseFlags(fs, args); err != nil {
+	id, err := parseJobArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: give exactly one job id", errUsage)
-	}
-	id := fs.Arg(0)
 	conn, jobs, err := cf.connect(ctx)
 	if err != nil {
 		return err

@@ -127,6 +127,18 @@ func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	return summarize(stdout, p, time.Since(start), req.Output)
 }
 
+// parseJobArgs parses the flags of a command that takes one job id and
+// returns the id.
+func parseJobArgs(fs *flag.FlagSet, args []string) (string, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return "", err
+	}
+	if fs.NArg() != 1 {
+		return "", fmt.Errorf("%w: give exactly one job id", errUsage)
+	}
+	return fs.Arg(0), nil
+}
+
 // cmdStatus prints a job's state and stage counters; --watch follows it.
 func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
@@ -135,13 +147,10 @@ func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	cf.bind(fs)
 	watch := fs.Bool("watch", false, "follow the job until it finishes")
 	asJSON := fs.Bool("json", false, "print the job state and counters as JSON")
-	if err := parseFlags(fs, args); err != nil {
+	id, err := parseJobArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: give exactly one job id", errUsage)
-	}
-	id := fs.Arg(0)
 	conn, jobs, err := cf.connect(ctx)
 	if err != nil {
 		return err
