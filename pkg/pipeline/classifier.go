@@ -16,22 +16,22 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	cache := newJobCache(jobs, cfg.Taxonomy)
-	cnt := newCounters(jobs, StageClassifier, cfg.Replica)
-	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
-	go watchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
-	go func() { _ = cache.watch(ctx) }()
+	cache := NewJobCache(jobs, cfg.Taxonomy)
+	cnt := NewRecorder(jobs, StageClassifier, cfg.Replica)
+	go cnt.Run(ctx, 500*time.Millisecond, cfg.Log)
+	go WatchPending(ctx, &cfg, StageClassifier, bus.StreamClassify, StageClassifier)
+	go func() { _ = cache.Watch(ctx) }()
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		// Sized for a whole task: the decoder fills it without regrowing.
 		b := record.Batch{Conversations: make([]record.Conversation, 0, cfg.TaskSize)}
-		if err := decode(m, &b); err != nil {
+		if err := Decode(m, &b); err != nil {
 			return err
 		}
-		info, err := cache.get(ctx, b.JobID)
+		info, err := cache.Get(ctx, b.JobID)
 		if err != nil {
 			return err
 		}
-		if cache.dropStopped(info) {
+		if cache.DropStopped(info) {
 			return nil // cancelled or failed: drop without work
 		}
 		var labeled, noised, flips int64
@@ -42,10 +42,10 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 			}
 			// Content checks run on the text as generated: noise could hide
 			// meta-talk or a placeholder from checks on the final text.
-			c.CleanFindings, c.CleanDetail = info.checker.CheckContent(c)
+			c.CleanFindings, c.CleanDetail = info.Checker.CheckContent(c)
 			c.ContentChecked = true
 			written := len(c.NoiseTags) // tags of the generator
-			if classify.Label(info.engine, info.settings, c) {
+			if classify.Label(info.Engine, info.Settings, c) {
 				flips++
 			}
 			labeled++
@@ -53,15 +53,15 @@ func RunClassifier(ctx context.Context, cfg Config) error {
 				noised++
 			}
 		}
-		out.Add(bus.SubjectValidate, msgID(&info.job, b.ID()), packJSON(&b))
-		cnt.add(b.JobID, "labeled", labeled)
-		cnt.add(b.JobID, "noised", noised)
+		out.Add(bus.SubjectValidate, MsgID(&info.Job, b.ID()), PackJSON(&b))
+		cnt.Add(b.JobID, "labeled", labeled)
+		cnt.Add(b.JobID, "noised", noised)
 		if flips > 0 {
-			cnt.add(b.JobID, "noise_flips_"+info.settings.FlipPolicy, flips)
+			cnt.Add(b.JobID, "noise_flips_"+info.Settings.FlipPolicy, flips)
 		}
 		return nil
 	}
-	return consume(ctx, &cfg, bus.ConsumerSpec{
+	return Consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageClassifier, Stream: bus.StreamClassify, Durable: StageClassifier,
 		MaxAckPending: 4 * cfg.Concurrency,
 	}, h)

@@ -19,7 +19,7 @@ import (
 // Counters are a stage's per-job counts, by name.
 type Counters map[string]int64
 
-// counters accumulates per-job counts in memory and writes them to the job
+// Recorder accumulates per-job counts in memory and writes them to the job
 // store periodically as <job>.counts.<stage>.<replica>, for progress and
 // operations.
 //
@@ -31,7 +31,7 @@ type Counters map[string]int64
 // the replica reads from the source of truth (the validator's ledger);
 // StageCounts merges those by maximum over replicas, so a replica that
 // restarted, or one that died with a stale view, never skews them.
-type counters struct {
+type Recorder struct {
 	store   *bus.Jobs
 	stage   string
 	replica string
@@ -54,11 +54,11 @@ type jobCounts struct {
 	dirty  bool
 }
 
-func newCounters(store *bus.Jobs, stage, replica string) *counters {
-	return &counters{store: store, stage: stage, replica: replica, jobs: map[string]*jobCounts{}}
+func NewRecorder(store *bus.Jobs, stage, replica string) *Recorder {
+	return &Recorder{store: store, stage: stage, replica: replica, jobs: map[string]*jobCounts{}}
 }
 
-func (c *counters) job(id string) *jobCounts {
+func (c *Recorder) job(id string) *jobCounts {
 	jc := c.jobs[id]
 	if jc == nil {
 		jc = &jobCounts{delta: Counters{}, gauges: Counters{}}
@@ -67,8 +67,8 @@ func (c *counters) job(id string) *jobCounts {
 	return jc
 }
 
-// add counts n more of name.
-func (c *counters) add(job, name string, n int64) {
+// Add counts n more of name.
+func (c *Recorder) Add(job, name string, n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	jc := c.job(job)
@@ -76,8 +76,8 @@ func (c *counters) add(job, name string, n int64) {
 	jc.dirty = true
 }
 
-// set records the current total of name, read from a source of truth.
-func (c *counters) set(job, name string, v int64) {
+// Set records the current total of name, read from a source of truth.
+func (c *Recorder) Set(job, name string, v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	jc := c.job(job)
@@ -88,25 +88,25 @@ func (c *counters) set(job, name string, v int64) {
 	jc.dirty = true
 }
 
-// run flushes every interval until ctx ends, then flushes once more.
-func (c *counters) run(ctx context.Context, every time.Duration, log zerolog.Logger) {
+// Run flushes every interval until ctx ends, then flushes once more.
+func (c *Recorder) Run(ctx context.Context, every time.Duration, log zerolog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			c.flush(fctx, log)
+			c.Flush(fctx, log)
 			cancel()
 			return
 		case <-t.C:
-			c.flush(ctx, log)
+			c.Flush(ctx, log)
 		}
 	}
 }
 
-// flush saves the counts of every job that changed. One flush at a time.
-func (c *counters) flush(ctx context.Context, log zerolog.Logger) {
+// Flush saves the counts of every job that changed. One Flush at a time.
+func (c *Recorder) Flush(ctx context.Context, log zerolog.Logger) {
 	c.flushing.Lock()
 	defer c.flushing.Unlock()
 	c.mu.Lock()
@@ -127,7 +127,7 @@ func (c *counters) flush(ctx context.Context, log zerolog.Logger) {
 // save writes saved+delta (and the gauges) under the replica's key with
 // compare-and-set, first reading what an earlier process of the same name
 // stored.
-func (c *counters) save(ctx context.Context, id string) error {
+func (c *Recorder) save(ctx context.Context, id string) error {
 	key := bus.Key(id, "counts", c.stage, c.replica)
 	c.mu.Lock()
 	jc := c.jobs[id]

@@ -20,20 +20,20 @@ func TestCountersContinueAcrossProcesses(t *testing.T) {
 	}
 	ctx := context.Background()
 	log := zerolog.Nop()
-	first := newCounters(jobs, StageGenerator, "r1")
-	first.add("j1", "generated", 10)
-	first.flush(ctx, log)
+	first := NewRecorder(jobs, StageGenerator, "r1")
+	first.Add("j1", "generated", 10)
+	first.Flush(ctx, log)
 	// The first process is gone; a new one with the same name counts on.
-	second := newCounters(jobs, StageGenerator, "r1")
-	second.add("j1", "generated", 5)
-	second.flush(ctx, log)
+	second := NewRecorder(jobs, StageGenerator, "r1")
+	second.Add("j1", "generated", 5)
+	second.Flush(ctx, log)
 	// A third under the same name at the same time as the second.
-	third := newCounters(jobs, StageGenerator, "r1")
-	third.add("j1", "generated", 7)
-	third.flush(ctx, log)
-	second.add("j1", "generated", 1)
-	second.flush(ctx, log)
-	second.flush(ctx, log) // a conflict is retried on the next flush
+	third := NewRecorder(jobs, StageGenerator, "r1")
+	third.Add("j1", "generated", 7)
+	third.Flush(ctx, log)
+	second.Add("j1", "generated", 1)
+	second.Flush(ctx, log)
+	second.Flush(ctx, log) // a conflict is retried on the next flush
 	var got Counters
 	if _, err := jobs.GetJSON(ctx, bus.Key("j1", "counts", StageGenerator, "r1"), &got); err != nil {
 		t.Fatal(err)
@@ -53,12 +53,12 @@ func TestLedgerFiguresMergeByMaximum(t *testing.T) {
 	}
 	ctx := context.Background()
 	log := zerolog.Nop()
-	stale := newCounters(jobs, StageValidator, "dead")
-	stale.set("j1", "accepted", 40)
-	stale.flush(ctx, log)
-	live := newCounters(jobs, StageValidator, "live")
-	live.set("j1", "accepted", 90)
-	live.flush(ctx, log)
+	stale := NewRecorder(jobs, StageValidator, "dead")
+	stale.Set("j1", "accepted", 40)
+	stale.Flush(ctx, log)
+	live := NewRecorder(jobs, StageValidator, "live")
+	live.Set("j1", "accepted", 90)
+	live.Flush(ctx, log)
 	counts, err := StageCounts(ctx, jobs, "j1")
 	if err != nil {
 		t.Fatal(err)

@@ -86,11 +86,11 @@ func (s *sink) consider(ctx context.Context, j record.Job) {
 	if !finishable(j) {
 		return
 	}
-	if _, err := s.cache.get(ctx, j.ID); err != nil {
+	if _, err := s.cache.Get(ctx, j.ID); err != nil {
 		s.cfg.Log.Warn().Err(err).Str("job", j.ID).Msg("job to finish not loaded; retrying at the next scan")
 		return
 	}
-	s.cache.refresh(ctx, j.ID)
+	s.cache.Refresh(ctx, j.ID)
 }
 
 // jobProgress is when a job's counters last moved, as this sink saw them.
@@ -227,8 +227,8 @@ func countsKey(c map[string]Counters) string {
 // stoppedNow reports whether the job was cancelled or failed, reading the
 // store so a long retry loop sees a stop at once.
 func (s *sink) stoppedNow(jobID string) bool {
-	s.cache.refresh(context.Background(), jobID)
-	j, ok := s.cache.state(jobID)
+	s.cache.Refresh(context.Background(), jobID)
+	j, ok := s.cache.State(jobID)
 	return ok && j.Stopped()
 }
 
@@ -265,7 +265,7 @@ func (s *sink) dropStoppedLocked() {
 		if b.flushing {
 			continue
 		}
-		if j, ok := s.cache.state(key.job); !ok || !j.Stopped() {
+		if j, ok := s.cache.State(key.job); !ok || !j.Stopped() {
 			continue
 		}
 		for _, h := range b.held {

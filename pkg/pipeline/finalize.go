@@ -36,7 +36,7 @@ func finishable(job record.Job) bool {
 // it, from the job store alone; the outputs are deterministic apart from
 // timings, so a repeat only rewrites them.
 func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
-	job, ok := s.cache.state(jobID)
+	job, ok := s.cache.State(jobID)
 	if !ok || !finishable(job) {
 		return
 	}
@@ -221,7 +221,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 			return err
 		}
 	}
-	s.cnt.flush(ctx, s.cfg.Log)
+	s.cnt.Flush(ctx, s.cfg.Log)
 	counts, err := StageCounts(ctx, s.jobs, job.ID)
 	if err != nil {
 		return err
@@ -343,7 +343,7 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 			n++
 			meta, _ := msg.Metadata()
 			var rs []record.Rejected
-			_ = unpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
+			_ = UnpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
 			for _, r := range rs {
 				if seen[r.Conversation.ConversationID] {
 					continue

@@ -22,16 +22,16 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	cache := newJobCache(jobs, cfg.Taxonomy)
-	cnt := newCounters(jobs, StageGenerator, cfg.Replica)
-	go cnt.run(ctx, 500*time.Millisecond, cfg.Log)
-	go watchPending(ctx, &cfg, StageGenerator, bus.StreamGenerate, StageGenerator)
-	go func() { _ = cache.watch(ctx) }()
+	cache := NewJobCache(jobs, cfg.Taxonomy)
+	cnt := NewRecorder(jobs, StageGenerator, cfg.Replica)
+	go cnt.Run(ctx, 500*time.Millisecond, cfg.Log)
+	go WatchPending(ctx, &cfg, StageGenerator, bus.StreamGenerate, StageGenerator)
+	go func() { _ = cache.Watch(ctx) }()
 	ctx, crash := context.WithCancel(ctx)
 	defer crash()
 	in := &intake{cfg: &cfg, jobs: jobs, crash: crash}
 	go func() {
-		if err := serveCancel(ctx, &cfg, jobs); err != nil {
+		if err := ServeCancel(ctx, &cfg, jobs); err != nil {
 			cfg.Log.Error().Err(err).Msg("cancel subject not served")
 		}
 	}()
@@ -46,31 +46,31 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 	go ahead.watch(ctx)
 	h := func(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 		var task record.Task
-		if err := decode(m, &task); err != nil {
+		if err := Decode(m, &task); err != nil {
 			return err
 		}
 		if err := ahead.wait(ctx); err != nil {
 			return err
 		}
-		info, err := cache.get(ctx, task.JobID)
+		info, err := cache.Get(ctx, task.JobID)
 		if err != nil {
 			return err
 		}
-		if cache.dropStopped(info) {
+		if cache.DropStopped(info) {
 			return nil // cancelled or failed: drop without work
 		}
-		backend, model, perCall, err := cfg.LLM.Resolve(info.job.Request.LLM)
+		backend, model, perCall, err := cfg.LLM.Resolve(info.Job.Request.LLM)
 		if err != nil {
 			return bus.Permanent(err)
 		}
 		job := generate.Job{
-			ID: task.JobID, Seed: info.job.Seed, Request: &info.job.Request, Taxonomy: info.tax,
+			ID: task.JobID, Seed: info.Job.Seed, Request: &info.Job.Request, Taxonomy: info.Tax,
 			Backend: backend, Model: model, PerCall: perCall,
 		}
 		convs, usage, err := gen.Fill(ctx, job, task)
 		countUsage(cnt, task.JobID, usage)
-		if price, ok := cfg.LLM.Price(info.job.Request.LLM, model); ok {
-			cnt.add(task.JobID, CounterCost, price.Nanos(usage))
+		if price, ok := cfg.LLM.Price(info.Job.Request.LLM, model); ok {
+			cnt.Add(task.JobID, CounterCost, price.Nanos(usage))
 		}
 		if err != nil {
 			if llm.KindOf(err) != "" && !llm.IsRetryable(err) {
@@ -83,17 +83,17 @@ func RunGenerator(ctx context.Context, cfg Config) error {
 		// them.
 		for i := range convs {
 			if convs[i].GenerationError != "" {
-				cnt.add(task.JobID, "generation_failed", 1)
+				cnt.Add(task.JobID, "generation_failed", 1)
 			}
 		}
 		if len(convs) > 0 {
 			b := record.Batch{JobID: task.JobID, Conversations: convs}
-			out.Add(bus.SubjectClassify, msgID(&info.job, b.ID()), packJSON(&b))
+			out.Add(bus.SubjectClassify, MsgID(&info.Job, b.ID()), PackJSON(&b))
 		}
-		cnt.add(task.JobID, "generated", int64(len(convs)))
+		cnt.Add(task.JobID, "generated", int64(len(convs)))
 		return nil
 	}
-	return consume(ctx, &cfg, bus.ConsumerSpec{
+	return Consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageGenerator, Stream: bus.StreamGenerate, Durable: StageGenerator,
 		MaxAckPending: 4 * cfg.Concurrency,
 		// A task can take minutes with a slow model: the runtime keeps the
@@ -111,16 +111,16 @@ const maxBacklog = 3000
 // the currency its prices are in; present only when a price is known.
 const CounterCost = "cost_nanos"
 
-func countUsage(cnt *counters, job string, u llm.Usage) {
-	cnt.add(job, "llm_calls", int64(u.Calls))
-	cnt.add(job, "llm_retries", int64(u.Retries))
-	cnt.add(job, "prompt_tokens", int64(u.PromptTokens))
-	cnt.add(job, "completion_tokens", int64(u.CompletionTokens))
-	cnt.add(job, "llm_millis", int64(u.Seconds*1000))
+func countUsage(cnt *Recorder, job string, u llm.Usage) {
+	cnt.Add(job, "llm_calls", int64(u.Calls))
+	cnt.Add(job, "llm_retries", int64(u.Retries))
+	cnt.Add(job, "prompt_tokens", int64(u.PromptTokens))
+	cnt.Add(job, "completion_tokens", int64(u.CompletionTokens))
+	cnt.Add(job, "llm_millis", int64(u.Seconds*1000))
 	if u.Estimated {
-		cnt.add(job, "tokens_estimated", 1)
+		cnt.Add(job, "tokens_estimated", 1)
 	}
 	for kind, n := range u.Errors {
-		cnt.add(job, "llm_error_"+string(kind), int64(n))
+		cnt.Add(job, "llm_error_"+string(kind), int64(n))
 	}
 }

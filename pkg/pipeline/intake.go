@@ -74,7 +74,7 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		// its seal, or is sealed and finishing, is answered as it is; a
 		// cancelled or stopped one is reopened and its tasks republished
 		// (see reopen).
-		if job, err = reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
+		if job, err = Reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
 			return record.IntakeReply{Error: err.Error()}
 		}
 		if reopened := job.Epoch > prev.Epoch; !reopened && (record.Terminal(job.Status) || job.Sealed) {
@@ -116,7 +116,7 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 		return plannedJob{}, err
 	}
 	req.ApplyDefaults()
-	tax, err := jobTaxonomy(&req, in.cfg.Taxonomy)
+	tax, err := JobTaxonomy(&req, in.cfg.Taxonomy)
 	if err != nil {
 		return plannedJob{}, fmt.Errorf("%w: %w", record.ErrInvalidRequest, err)
 	}

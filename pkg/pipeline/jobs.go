@@ -16,32 +16,32 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
 
-// jobInfo is what a stage derives once from a job's state.
-type jobInfo struct {
-	job      record.Job
-	tax      *taxonomy.Taxonomy
-	engine   *rules.Engine
-	settings classify.Settings
-	checker  *quality.Checker
+// JobInfo is what a stage derives once from a job's state.
+type JobInfo struct {
+	Job      record.Job
+	Tax      *taxonomy.Taxonomy
+	Engine   *rules.Engine
+	Settings classify.Settings
+	Checker  *quality.Checker
 }
 
-// jobCache keeps the jobs a process works on, kept fresh by a watch on the
+// JobCache keeps the jobs a process works on, kept fresh by a watch on the
 // job store. Safe for concurrent use.
-type jobCache struct {
+type JobCache struct {
 	store      *bus.Jobs
 	defaultTax *taxonomy.Taxonomy
 
 	mu      sync.Mutex
-	jobs    map[string]*jobInfo
+	jobs    map[string]*JobInfo
 	engines map[string]*rules.Engine
 }
 
-func newJobCache(store *bus.Jobs, tax *taxonomy.Taxonomy) *jobCache {
-	return &jobCache{store: store, defaultTax: tax, jobs: map[string]*jobInfo{}, engines: map[string]*rules.Engine{}}
+func NewJobCache(store *bus.Jobs, tax *taxonomy.Taxonomy) *JobCache {
+	return &JobCache{store: store, defaultTax: tax, jobs: map[string]*JobInfo{}, engines: map[string]*rules.Engine{}}
 }
 
-// watch applies job state updates until ctx ends.
-func (c *jobCache) watch(ctx context.Context) error {
+// Watch applies job state updates until ctx ends.
+func (c *JobCache) Watch(ctx context.Context) error {
 	updates, err := c.store.Watch(ctx)
 	if err != nil {
 		return err
@@ -54,18 +54,18 @@ func (c *jobCache) watch(ctx context.Context) error {
 
 // set replaces a cached job's state. Handlers keep the *jobInfo they got
 // and read it without the lock, so the entry is replaced, never mutated.
-func (c *jobCache) set(j record.Job) {
+func (c *JobCache) set(j record.Job) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if info, ok := c.jobs[j.ID]; ok {
 		fresh := *info
-		fresh.job = j
+		fresh.Job = j
 		c.jobs[j.ID] = &fresh
 	}
 }
 
-// get returns a job's derived state, loading it on first use.
-func (c *jobCache) get(ctx context.Context, id string) (*jobInfo, error) {
+// Get returns a job's derived state, loading it on first use.
+func (c *JobCache) Get(ctx context.Context, id string) (*JobInfo, error) {
 	c.mu.Lock()
 	info, ok := c.jobs[id]
 	c.mu.Unlock()
@@ -89,19 +89,19 @@ func (c *jobCache) get(ctx context.Context, id string) (*jobInfo, error) {
 	return info, nil
 }
 
-// state returns the freshest known state of a job.
-func (c *jobCache) state(id string) (record.Job, bool) {
+// State returns the freshest known State of a job.
+func (c *JobCache) State(id string) (record.Job, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	info, ok := c.jobs[id]
 	if !ok {
 		return record.Job{}, false
 	}
-	return info.job, true
+	return info.Job, true
 }
 
-func (c *jobCache) derive(job record.Job) (*jobInfo, error) {
-	tax, err := jobTaxonomy(&job.Request, c.defaultTax)
+func (c *JobCache) derive(job record.Job) (*JobInfo, error) {
+	tax, err := JobTaxonomy(&job.Request, c.defaultTax)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +120,10 @@ func (c *jobCache) derive(job record.Job) (*jobInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobInfo{job: job, tax: tax, engine: engine, settings: settings, checker: checker}, nil
+	return &JobInfo{Job: job, Tax: tax, Engine: engine, Settings: settings, Checker: checker}, nil
 }
 
-func (c *jobCache) engine(tax *taxonomy.Taxonomy) (*rules.Engine, error) {
+func (c *JobCache) engine(tax *taxonomy.Taxonomy) (*rules.Engine, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.engines[tax.Hash()]; ok {
@@ -137,8 +137,8 @@ func (c *jobCache) engine(tax *taxonomy.Taxonomy) (*rules.Engine, error) {
 	return e, nil
 }
 
-// jobTaxonomy is the request's inline taxonomy, or the service default.
-func jobTaxonomy(r *record.Request, def *taxonomy.Taxonomy) (*taxonomy.Taxonomy, error) {
+// JobTaxonomy is the request's inline taxonomy, or the service default.
+func JobTaxonomy(r *record.Request, def *taxonomy.Taxonomy) (*taxonomy.Taxonomy, error) {
 	if r.Taxonomy == "" {
 		return def, nil
 	}
@@ -149,21 +149,21 @@ func jobTaxonomy(r *record.Request, def *taxonomy.Taxonomy) (*taxonomy.Taxonomy,
 	return t, nil
 }
 
-// snapshot returns the states of the cached jobs. Callers may hold other
+// Snapshot returns the states of the cached jobs. Callers may hold other
 // locks; it takes only the cache's.
-func (c *jobCache) snapshot() []record.Job {
+func (c *JobCache) Snapshot() []record.Job {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]record.Job, 0, len(c.jobs))
 	for _, info := range c.jobs {
-		out = append(out, info.job)
+		out = append(out, info.Job)
 	}
 	return out
 }
 
-// refresh reads a cached job's state from the store, for when a watch
+// Refresh reads a cached job's state from the store, for when a watch
 // update was missed (the watch restarts after a reconnect, for one).
-func (c *jobCache) refresh(ctx context.Context, id string) {
+func (c *JobCache) Refresh(ctx context.Context, id string) {
 	job, err := c.store.Get(ctx, id)
 	if err != nil {
 		return
@@ -201,16 +201,16 @@ func StopJob(ctx context.Context, jobs *bus.Jobs, id string, stop record.Stop) (
 	return job, err
 }
 
-// dropStopped reports whether a stage should drop a message of this job
+// DropStopped reports whether a stage should drop a message of this job
 // without working on it: the job was cancelled, failed or has ended.
-func (c *jobCache) dropStopped(info *jobInfo) bool {
-	if job, ok := c.state(info.job.ID); ok {
+func (c *JobCache) DropStopped(info *JobInfo) bool {
+	if job, ok := c.State(info.Job.ID); ok {
 		return job.Stopped()
 	}
-	return info.job.Stopped()
+	return info.Job.Stopped()
 }
 
-// reopen continues a job submitted again: a failed or cancelled one (or
+// Reopen continues a job submitted again: a failed or cancelled one (or
 // one being stopped) runs again, so its republished tasks are worked on.
 // Nothing accepted is lost or repeated: the ledger answers a record it
 // already decided with the same decision, whose outputs (accepted records,
@@ -218,7 +218,7 @@ func (c *jobCache) dropStopped(info *jobInfo) bool {
 // job was stopped come back and the parts not written are filled. A job
 // that ended from its seal (done, partial, or failed with nothing
 // accepted: the ledger would decide the same) is returned unchanged.
-func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Logger) (record.Job, error) {
+func Reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Logger) (record.Job, error) {
 	if job.Stop == nil && (job.Sealed || job.Status == record.StatusRunning) {
 		return job, nil
 	}
@@ -243,9 +243,9 @@ func reopen(ctx context.Context, jobs *bus.Jobs, job record.Job, log zerolog.Log
 	return job, nil
 }
 
-// msgID is the Nats-Msg-Id of a message derived from id: id itself, with
+// MsgID is the Nats-Msg-Id of a message derived from id: id itself, with
 // the job's epoch appended once the job was reopened.
-func msgID(job *record.Job, id string) string {
+func MsgID(job *record.Job, id string) string {
 	if job.Epoch == 0 {
 		return id
 	}

@@ -212,7 +212,7 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 			answer(results, nil)
 			return
 		}
-		ack, err := jl.conn.JS.Publish(ctx, jl.subject, packJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
+		ack, err := jl.conn.JS.Publish(ctx, jl.subject, PackJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
 		if err == nil {
 			jl.last = ack.Sequence
 			jl.sealed.Store(jl.l.Sealed())
@@ -284,7 +284,7 @@ func (jl *jobLedger) sync(ctx context.Context) error {
 				return err
 			}
 			var entries []admission.Entry
-			if err := unpackJSON(msg.Data(), &entries); err != nil {
+			if err := UnpackJSON(msg.Data(), &entries); err != nil {
 				return fmt.Errorf("ledger %s seq %d: %w", jl.subject, meta.Sequence.Stream, err)
 			}
 			for _, e := range entries {

@@ -27,9 +27,9 @@ func (o LLMObserver) ObserveCall(kind llm.ErrorKind, u llm.Usage, d time.Duratio
 	o.Metrics.LLMCallSeconds.WithLabelValues(o.Backend).Observe(d.Seconds())
 }
 
-// watchPending publishes the number of messages waiting for a stage's
+// WatchPending publishes the number of messages waiting for a stage's
 // consumer (synthdesk_consumer_pending) every few seconds until ctx ends.
-func watchPending(ctx context.Context, cfg *Config, stage, stream, durable string) {
+func WatchPending(ctx context.Context, cfg *Config, stage, stream, durable string) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	g := cfg.Metrics.Pending.WithLabelValues(stage)

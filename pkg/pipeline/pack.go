@@ -27,8 +27,8 @@ type packScratch struct {
 
 var packPool = sync.Pool{New: func() any { return new(packScratch) }}
 
-// packJSON encodes v as JSON, compressed when at least packMin bytes.
-func packJSON(v any) []byte {
+// PackJSON encodes v as JSON, compressed when at least packMin bytes.
+func PackJSON(v any) []byte {
 	sc := packPool.Get().(*packScratch)
 	defer packPool.Put(sc)
 	sc.json.Reset()
@@ -54,8 +54,8 @@ const maxUnpacked = 64 << 20
 // it keeps, so a buffer is free again once a message is decoded.
 var unpackPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// unpackJSON decodes what packJSON encodes, and plain JSON.
-func unpackJSON(data []byte, v any) error {
+// UnpackJSON decodes what packJSON encodes, and plain JSON.
+func UnpackJSON(data []byte, v any) error {
 	if len(data) == 0 || data[0] < 0x80 {
 		return json.Unmarshal(data, v)
 	}

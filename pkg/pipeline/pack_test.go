@@ -16,7 +16,7 @@ func TestPackRoundTrip(t *testing.T) {
 			Conversation: record.Conversation{ConversationID: "j-1", Turns: []record.Turn{{Role: "customer", Text: "where is my order"}}}}
 	}
 	for name, v := range map[string][]record.Rejected{"small": small, "large": large} {
-		b := packJSON(v)
+		b := PackJSON(v)
 		plain, _ := json.Marshal(v)
 		if compressed := b[0] >= 0x80; compressed != (len(plain) >= packMin) {
 			t.Errorf("%s: compressed=%v for %d bytes of JSON", name, compressed, len(plain))
@@ -25,23 +25,23 @@ func TestPackRoundTrip(t *testing.T) {
 			t.Errorf("large: %d bytes packed, %d plain", len(b), len(plain))
 		}
 		var got []record.Rejected
-		if err := unpackJSON(b, &got); err != nil {
+		if err := UnpackJSON(b, &got); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if len(got) != len(v) || got[0].Reasons[0] != v[0].Reasons[0] {
 			t.Errorf("%s: round trip gave %+v", name, got)
 		}
 		// A plain JSON body, as older writers stored it, reads the same.
-		if err := unpackJSON(plain, &got); err != nil || len(got) != len(v) {
+		if err := UnpackJSON(plain, &got); err != nil || len(got) != len(v) {
 			t.Errorf("%s: plain JSON: %v, %d records", name, err, len(got))
 		}
 	}
 	var got []record.Rejected
-	if err := unpackJSON([]byte{0x90, 0x01, 0xff}, &got); err == nil {
+	if err := UnpackJSON([]byte{0x90, 0x01, 0xff}, &got); err == nil {
 		t.Error("a corrupt compressed body decoded without error")
 	}
 	// A length varint claiming 4 GiB must fail before allocating it.
-	if err := unpackJSON([]byte{0xff, 0xff, 0xff, 0xff, 0x0f, 0x00}, &got); err == nil || !strings.Contains(err.Error(), "claims") {
+	if err := UnpackJSON([]byte{0xff, 0xff, 0xff, 0xff, 0x0f, 0x00}, &got); err == nil || !strings.Contains(err.Error(), "claims") {
 		t.Errorf("a body claiming 4 GiB: %v", err)
 	}
 }
@@ -60,7 +60,7 @@ func TestPackReusesNoDecodedBytes(t *testing.T) {
 				Turns: []record.Turn{{Role: record.RoleCustomer, Text: text}}})
 		}
 		want = append(want, b)
-		bodies = append(bodies, packJSON(&b))
+		bodies = append(bodies, PackJSON(&b))
 	}
 	copies := make([][]byte, len(bodies))
 	for i, b := range bodies {
@@ -68,7 +68,7 @@ func TestPackReusesNoDecodedBytes(t *testing.T) {
 	}
 	got := make([]record.Batch, len(bodies))
 	for i, body := range bodies {
-		if err := unpackJSON(body, &got[i]); err != nil {
+		if err := UnpackJSON(body, &got[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

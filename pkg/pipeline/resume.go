@@ -44,7 +44,7 @@ func (in *intake) publishTasks(ctx context.Context, job record.Job) error {
 			if err != nil {
 				return err
 			}
-			out.Add(bus.SubjectGenerate, msgID(&job, TaskID(job.ID, i)), b)
+			out.Add(bus.SubjectGenerate, MsgID(&job, TaskID(job.ID, i)), b)
 		}
 		if err := in.cfg.Conn.PublishAll(ctx, &out); err != nil {
 			return err

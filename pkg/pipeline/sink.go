@@ -62,9 +62,9 @@ const staleAfter = time.Minute
 type sink struct {
 	cfg    *Config
 	jobs   *bus.Jobs
-	cache  *jobCache
+	cache  *JobCache
 	stores *stores
-	cnt    *counters
+	cnt    *Recorder
 	crash  context.CancelFunc
 
 	// wctx is the context of part writes: it outlives a stop by the grace
@@ -112,23 +112,23 @@ func RunSink(ctx context.Context, cfg Config) error {
 	defer wcancel()
 	stopWrites := context.AfterFunc(ctx, func() { time.AfterFunc(sinkGrace, wcancel) })
 	defer stopWrites()
-	s := &sink{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash, wctx: wctx,
-		cnt:     newCounters(jobs, StageSink, cfg.Replica),
+	s := &sink{cfg: &cfg, jobs: jobs, cache: NewJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash, wctx: wctx,
+		cnt:     NewRecorder(jobs, StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		progress: map[string]*jobProgress{},
 		flushes:  make(chan struct{}, 2), stopped: make(chan struct{})}
 	go func() {
-		if err := s.cache.watch(ctx); err != nil {
+		if err := s.cache.Watch(ctx); err != nil {
 			cfg.Log.Warn().Err(err).Msg("job watch stopped; job states are read every second instead")
 		}
 	}()
 	go s.tick(ctx)
 	go s.watchJobs(ctx)
-	go s.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
+	go s.cnt.Run(ctx, 500*time.Millisecond, cfg.Log)
 	errc := make(chan error, cfg.Partitions)
 	for p := range cfg.Partitions {
 		go func() {
-			errc <- consume(ctx, &cfg, bus.ConsumerSpec{
+			errc <- Consume(ctx, &cfg, bus.ConsumerSpec{
 				Stage: StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
 				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", PinnedTTL: cfg.SinkPinnedTTL, AckWait: cfg.SinkAckWait,
 				MaxAckPending: s.pendingLimit(), Concurrency: 2, MaxDeliver: -1, Grace: sinkGrace,
@@ -148,30 +148,30 @@ func RunSink(ctx context.Context, cfg Config) error {
 // order) in its part's batch; the batch is flushed when complete.
 func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	recs := make([]record.Accepted, 0, s.cfg.TaskSize)
-	if err := decode(m, &recs); err != nil {
+	if err := Decode(m, &recs); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
 		return nil
 	}
-	info, err := s.cache.get(ctx, recs[0].Conversation.JobID)
+	info, err := s.cache.Get(ctx, recs[0].Conversation.JobID)
 	if err != nil {
 		return err
 	}
-	if s.cache.dropStopped(info) {
+	if s.cache.DropStopped(info) {
 		return nil // cancelled, failed or finished: nothing more is written
 	}
-	if info.job.BatchRows > s.cfg.BatchRows {
+	if info.Job.BatchRows > s.cfg.BatchRows {
 		// The consumer holds at most about two parts of this sink's size:
 		// a larger part could never complete. Say so loudly and leave the
 		// records to redelivery (a sink with the right setting takes them).
-		s.cfg.Log.Error().Str("job", info.job.ID).Int("job_batch_rows", info.job.BatchRows).Int("sink_batch_rows", s.cfg.BatchRows).
+		s.cfg.Log.Error().Str("job", info.Job.ID).Int("job_batch_rows", info.Job.BatchRows).Int("sink_batch_rows", s.cfg.BatchRows).
 			Msg("job parts are larger than this sink can hold: run generator and sink with the same SYNTHDESK_BATCH_ROWS")
-		return fmt.Errorf("job %s: parts of %d rows exceed this sink's %d", info.job.ID, info.job.BatchRows, s.cfg.BatchRows)
+		return fmt.Errorf("job %s: parts of %d rows exceed this sink's %d", info.Job.ID, info.Job.BatchRows, s.cfg.BatchRows)
 	}
-	key := batchKey{job: info.job.ID, seq: recs[0].Index / int64(info.job.BatchRows)}
+	key := batchKey{job: info.Job.ID, seq: recs[0].Index / int64(info.Job.BatchRows)}
 	for _, a := range recs[1:] {
-		if a.Conversation.JobID != key.job || a.Index/int64(info.job.BatchRows) != key.seq {
+		if a.Conversation.JobID != key.job || a.Index/int64(info.Job.BatchRows) != key.seq {
 			return bus.Permanent(fmt.Errorf("message mixes parts: index %d of job %s with part %d of job %s", a.Index, a.Conversation.JobID, key.seq, key.job))
 		}
 	}
@@ -270,7 +270,7 @@ func (s *sink) readyLocked(key batchKey, b *openBatch) bool {
 	if b.flushing {
 		return false
 	}
-	job, ok := s.cache.state(key.job)
+	job, ok := s.cache.State(key.job)
 	if !ok {
 		return false
 	}
@@ -303,7 +303,7 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 		}
 		s.mu.Unlock()
 	}
-	info, err := s.cache.get(ctx, key.job)
+	info, err := s.cache.Get(ctx, key.job)
 	if err != nil {
 		log.Error().Err(err).Msg("part not written; will retry")
 		retryLater()
@@ -334,7 +334,7 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 		if s.stoppedNow(key.job) {
 			return errJobStopped
 		}
-		st, err := s.stores.open(ctx, outputOf(&info.job, s.cfg))
+		st, err := s.stores.open(ctx, outputOf(&info.Job, s.cfg))
 		if err != nil {
 			s.failOnBadOutput(ctx, key.job, err)
 			return err
@@ -376,8 +376,8 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	if s.fault("acked") {
 		return
 	}
-	s.cnt.add(key.job, "rows", file.Rows)
-	s.cnt.add(key.job, "parts", 1)
+	s.cnt.Add(key.job, "rows", file.Rows)
+	s.cnt.Add(key.job, "parts", 1)
 	log.Info().Int64("rows", file.Rows).Int64("bytes", file.Bytes).Msg("part written")
 	s.maybeFinalize(ctx, key.job)
 }
@@ -459,7 +459,7 @@ func (s *sink) tick(ctx context.Context) {
 		}
 		s.relieveLocked()
 		s.dropStoppedLocked()
-		running := s.cache.snapshot()
+		running := s.cache.Snapshot()
 		s.mu.Unlock()
 		for _, job := range running {
 			if job.Status != record.StatusRunning {
@@ -467,8 +467,8 @@ func (s *sink) tick(ctx context.Context) {
 			}
 			// The watch keeps states fresh; this read covers a missed
 			// update, so a sealed job is finished regardless.
-			s.cache.refresh(ctx, job.ID)
-			if fresh, ok := s.cache.state(job.ID); ok && finishable(fresh) {
+			s.cache.Refresh(ctx, job.ID)
+			if fresh, ok := s.cache.State(job.ID); ok && finishable(fresh) {
 				jobsSeen[job.ID] = true
 			}
 		}
@@ -494,7 +494,7 @@ func (s *sink) relieveLocked() {
 	held, rows := map[int]int{}, map[int]int{}
 	last := map[int]batchKey{}
 	for key, b := range s.batches {
-		job, ok := s.cache.state(key.job)
+		job, ok := s.cache.State(key.job)
 		if !ok || b.flushing {
 			continue
 		}

@@ -18,9 +18,9 @@ const (
 	StageSink       = "sink"
 )
 
-// consume runs h on spec with the middleware every stage shares:
+// Consume runs h on spec with the middleware every stage shares:
 // counting and logging, redeliveries, dead letters, panic recovery.
-func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Handler) error {
+func Consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Handler) error {
 	if spec.Concurrency == 0 {
 		spec.Concurrency = cfg.Concurrency
 	}
@@ -41,17 +41,17 @@ func consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Hand
 	return err
 }
 
-// decode unmarshals a message body; a body that does not decode can never
+// Decode unmarshals a message body; a body that does not Decode can never
 // succeed, so the error is permanent.
-func decode(m *bus.Msg, v any) error {
-	if err := unpackJSON(m.Data, v); err != nil {
+func Decode(m *bus.Msg, v any) error {
+	if err := UnpackJSON(m.Data, v); err != nil {
 		return bus.Permanent(fmt.Errorf("decode %s: %w", m.Subject, err))
 	}
 	return nil
 }
 
-// mustJSON encodes values that are plain data and cannot fail to encode.
-func mustJSON(v any) []byte {
+// MustJSON encodes values that are plain data and cannot fail to encode.
+func MustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("encode %T: %v", v, err))

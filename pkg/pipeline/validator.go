@@ -25,9 +25,9 @@ const ReasonLowScore = "low_quality_score"
 type gate struct {
 	cfg     *Config
 	jobs    *bus.Jobs
-	cache   *jobCache
+	cache   *JobCache
 	ledgers *ledgers
-	cnt     *counters
+	cnt     *Recorder
 	met     *telemetry.Metrics
 }
 
@@ -40,19 +40,19 @@ func RunValidator(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	g := &gate{cfg: &cfg, jobs: jobs, cache: newJobCache(jobs, cfg.Taxonomy), ledgers: newLedgers(cfg.Conn),
-		cnt: newCounters(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
-	go g.cnt.run(ctx, 500*time.Millisecond, cfg.Log)
-	go watchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
-	go func() { _ = g.cache.watch(ctx) }()
+	g := &gate{cfg: &cfg, jobs: jobs, cache: NewJobCache(jobs, cfg.Taxonomy), ledgers: newLedgers(cfg.Conn),
+		cnt: NewRecorder(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
+	go g.cnt.Run(ctx, 500*time.Millisecond, cfg.Log)
+	go WatchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
+	go func() { _ = g.cache.Watch(ctx) }()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- consume(ctx, &cfg, bus.ConsumerSpec{
+		errc <- Consume(ctx, &cfg, bus.ConsumerSpec{
 			Stage: "validator-dead-letters", Stream: bus.StreamDead, Durable: "validator-dead-letters",
 			Filter: bus.SubjectDead + ".*", Concurrency: 1,
 		}, g.deadLetter)
 	}()
-	err = consume(ctx, &cfg, bus.ConsumerSpec{
+	err = Consume(ctx, &cfg, bus.ConsumerSpec{
 		Stage: StageValidator, Stream: bus.StreamValidate, Durable: StageValidator,
 		MaxAckPending: 4 * cfg.Concurrency,
 		// Records are settled after the ledger's group commit, outside the
@@ -68,14 +68,14 @@ func RunValidator(ctx context.Context, cfg Config) error {
 
 func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	b := record.Batch{Conversations: make([]record.Conversation, 0, g.cfg.TaskSize)}
-	if err := decode(m, &b); err != nil {
+	if err := Decode(m, &b); err != nil {
 		return err
 	}
-	info, err := g.cache.get(ctx, b.JobID)
+	info, err := g.cache.Get(ctx, b.JobID)
 	if err != nil {
 		return err
 	}
-	if g.cache.dropStopped(info) {
+	if g.cache.DropStopped(info) {
 		return nil // cancelled or failed: no more decisions
 	}
 	reasons := make([][]string, len(b.Conversations))
@@ -89,12 +89,12 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 				return err // the judge is unreachable or confused: retry later
 			}
 			c.QualityScore = score
-			if min := info.job.Request.Quality.MinScore; score < min {
+			if min := info.Job.Request.Quality.MinScore; score < min {
 				reasons[i], details[i] = []string{ReasonLowScore}, fmt.Sprintf("judge %s scored %.1f, under %.1f", g.cfg.Judge.Name(), score, min)
 			}
 		}
 	}
-	jl, err := g.ledgers.get(ctx, &info.job)
+	jl, err := g.ledgers.get(ctx, &info.Job)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 
 // check runs the record checks and the label gate and returns the reasons
 // to reject it.
-func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
+func (g *gate) check(info *JobInfo, c *record.Conversation) ([]string, string) {
 	var reasons []string
 	var detail string
 	switch {
@@ -135,15 +135,15 @@ func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
 	case c.ContentChecked:
 		// The classifier ran the content checks before noise; the form
 		// checks belong on the final text.
-		reasons, detail = info.checker.CheckForm(c)
+		reasons, detail = info.Checker.CheckForm(c)
 		reasons = mergeReasons(c.CleanFindings, reasons)
 		detail = joinDetails(c.CleanDetail, detail)
 	default:
 		// Not content-checked upstream: every check on the final text.
-		reasons, detail = info.checker.Check(c)
+		reasons, detail = info.Checker.Check(c)
 		reasons = mergeReasons(c.CleanFindings, reasons)
 	}
-	return append(reasons, admission.LabelGate(c, &info.job.Request, info.tax)...), detail
+	return append(reasons, admission.LabelGate(c, &info.Job.Request, info.Tax)...), detail
 }
 
 // follow queues what the decisions of a batch imply: the accepted records
@@ -151,8 +151,8 @@ func (g *gate) check(info *jobInfo, c *record.Conversation) ([]string, string) {
 // records in one message; and one task regenerating the rejected slots.
 // A redelivered batch gets the same decisions, hence the same messages
 // under the same ids.
-func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs []record.Conversation, es []admission.Entry, details []string, out *bus.Outbox) error {
-	job := &info.job
+func (g *gate) follow(ctx context.Context, jl *jobLedger, info *JobInfo, convs []record.Conversation, es []admission.Entry, details []string, out *bus.Outbox) error {
+	job := &info.Job
 	if err := jl.storeSeal(ctx, g.jobs, job.ID); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
 			n++
 		}
-		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), msgID(job, accepted[0].Conversation.ConversationID), packJSON(accepted[:n]))
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), MsgID(job, accepted[0].Conversation.ConversationID), PackJSON(accepted[:n]))
 		accepted = accepted[n:]
 	}
 	// The validator's counters are the ledger's totals, not counts of
@@ -203,14 +203,14 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *jobInfo, convs [
 	// restarted, cannot skew them.
 	if f := jl.figures.Load(); f != nil {
 		for k, v := range *f {
-			g.cnt.set(job.ID, k, v)
+			g.cnt.Set(job.ID, k, v)
 		}
 	}
 	if len(rejected) > 0 {
-		out.Add(bus.RejectedSubject(job.ID), msgID(job, rejected[0].Conversation.ConversationID), packJSON(rejected))
+		out.Add(bus.RejectedSubject(job.ID), MsgID(job, rejected[0].Conversation.ConversationID), PackJSON(rejected))
 	}
 	if len(regen.Slots) > 0 {
-		out.Add(bus.SubjectGenerate, msgID(job, regenID), mustJSON(&regen))
+		out.Add(bus.SubjectGenerate, MsgID(job, regenID), MustJSON(&regen))
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	switch stage {
 	case StageGenerator:
 		var task record.Task
-		if err := decode(m, &task); err != nil {
+		if err := Decode(m, &task); err != nil {
 			return nil
 		}
 		for _, s := range task.Slots {
@@ -242,7 +242,7 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 		}
 	case StageClassifier:
 		var b record.Batch
-		if err := decode(m, &b); err != nil {
+		if err := Decode(m, &b); err != nil {
 			return nil
 		}
 		convs = b.Conversations
@@ -252,7 +252,7 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	if len(convs) == 0 {
 		return nil
 	}
-	info, err := g.cache.get(ctx, convs[0].JobID)
+	info, err := g.cache.Get(ctx, convs[0].JobID)
 	if err != nil {
 		if bus.IsPermanent(err) {
 			return nil
@@ -263,11 +263,11 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	details := make([]string, len(convs))
 	for i := range convs {
 		if convs[i].Seed == 0 {
-			convs[i].Seed = info.job.Seed
+			convs[i].Seed = info.Job.Seed
 		}
 		reasons[i], details[i] = []string{ReasonDeadLetter}, stage+": "+reason
 	}
-	jl, err := g.ledgers.get(ctx, &info.job)
+	jl, err := g.ledgers.get(ctx, &info.Job)
 	if err != nil {
 		return err
 	}
