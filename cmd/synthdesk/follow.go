@@ -80,13 +80,13 @@ func follow(ctx context.Context, jobs *bus.Jobs, id string, w io.Writer) (pipeli
 func progressLine(p pipeline.Progress, elapsed time.Duration) string {
 	n := int64(p.Job.Request.Samples)
 	s := p.Stages
-	written := s[pipeline.StageSink]["rows"]
-	accepted := s[pipeline.StageValidator]["accepted"]
+	written := s[pipeline.StageSink][pipeline.CounterRows]
+	accepted := s[pipeline.StageValidator][pipeline.CounterAccepted]
 	// The bar follows accepted rows: the sink writes a part only when it
 	// is full, so written rows lag by up to a part per partition.
 	line := fmt.Sprintf("%s  generated %d  labeled %d  accepted %d/%d  written %d/%d",
 		bar(float64(accepted)/float64(max(n, 1)), 20),
-		s[pipeline.StageGenerator]["generated"], s[pipeline.StageClassifier]["labeled"], accepted, n, written, n)
+		s[pipeline.StageGenerator][pipeline.CounterGenerated], s[pipeline.StageClassifier][pipeline.CounterLabeled], accepted, n, written, n)
 	if rate := float64(accepted) / elapsed.Seconds(); rate > 0 && accepted < n {
 		eta := time.Duration(float64(n-accepted) / rate * float64(time.Second))
 		line += fmt.Sprintf("  %.0f conv/s  ETA %s", rate, eta.Round(time.Second))
@@ -156,10 +156,10 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 	cl := p.Stages[pipeline.StageClassifier]
 	policy := j.Request.Noise.FlipPolicy
 	fmt.Fprintf(w, "noise (%s): %d conversations edited, %d label flips handled by policy %s\n",
-		noiseLabel(j.Request.Noise), cl["noised"], cl["noise_flips_"+policy], policy)
+		noiseLabel(j.Request.Noise), cl[pipeline.CounterNoised], cl[pipeline.CounterNoiseFlips(policy)], policy)
 	g := p.Stages[pipeline.StageGenerator]
-	fmt.Fprintf(w, "llm: %d calls, %d retries, %d prompt + %d completion tokens", g["llm_calls"], g["llm_retries"], g["prompt_tokens"], g["completion_tokens"])
-	if g["tokens_estimated"] > 0 {
+	fmt.Fprintf(w, "llm: %d calls, %d retries, %d prompt + %d completion tokens", g[pipeline.CounterLLMCalls], g[pipeline.CounterLLMRetries], g[pipeline.CounterPromptTokens], g[pipeline.CounterCompletionTokens])
+	if g[pipeline.CounterTokensEstimated] > 0 {
 		fmt.Fprint(w, " (estimated)")
 	}
 	fmt.Fprintln(w)
@@ -168,13 +168,13 @@ func summarize(w io.Writer, p pipeline.Progress, elapsed time.Duration, location
 	}
 	var kinds []string
 	for k := range g {
-		if strings.HasPrefix(k, "llm_error_") {
-			kinds = append(kinds, k)
+		if kind, ok := k.LLMErrorKind(); ok {
+			kinds = append(kinds, kind)
 		}
 	}
 	sort.Strings(kinds)
-	for _, k := range kinds {
-		fmt.Fprintf(w, "  llm %-22s %6d\n", strings.TrimPrefix(k, "llm_error_"), g[k])
+	for _, kind := range kinds {
+		fmt.Fprintf(w, "  llm %-22s %6d\n", kind, g[pipeline.CounterLLMError(kind)])
 	}
 	if j.Status == record.StatusPartial {
 		var parts []string

@@ -18,6 +18,8 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/sink"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -166,15 +168,18 @@ func TestCancelCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(pipeline.LLMConfig{})
+	llms, err := generator.NewLLMSet(generator.LLMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	cfg := pipeline.Config{Conn: conn, Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: out, BatchRows: 200, MaxSamples: 1_000_000}
+	deps := pipeline.Deps{Conn: conn, Log: zerolog.Nop(), Taxonomy: tax}
+	layout := pipeline.Layout{BatchRows: 200}
 	ctx, stop := context.WithCancel(context.Background())
 	stages := make(chan error, 1)
-	go func() { stages <- pipeline.RunAll(ctx, cfg, nil) }()
+	go func() {
+		stages <- pipeline.Assemble(ctx, deps, nil, localStages(llms, nil, layout, sink.Config{Layout: layout, Output: out})...)
+	}()
 	defer func() {
 		stop()
 		if err := <-stages; err != nil {

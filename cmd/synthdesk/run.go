@@ -19,7 +19,12 @@ import (
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/llm/judge"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/classifier"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/sink"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/validator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/service"
 	"github.com/synthdesk/synthdesk/pkg/store"
@@ -63,14 +68,14 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	rf.bind(fs, false)
 	// The generator's settings read the same environment as the service
 	// (OPENAI_API_KEY, SYNTHDESK_LLM_*), so keys never go on a command line.
-	var llmf service.LLMFlags
+	var llmf generator.LLMFlags
 	llmf.Bind(fs, os.LookupEnv)
-	var judgef service.JudgeFlags
+	var judgef validator.JudgeFlags
 	judgef.Bind(fs, os.LookupEnv)
-	cfg := pipeline.Config{}
-	service.BindLayout(fs, noEnv, &cfg)
-	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "handler goroutines per stage")
-	fs.StringVar(&cfg.Compression, "compression", "snappy", "Parquet compression: snappy or zstd")
+	var layout pipeline.Layout
+	service.BindLayout(fs, noEnv, &layout)
+	concurrency := fs.Int("concurrency", pipeline.DefaultConcurrency, "handler goroutines per stage")
+	compression := fs.String("compression", pipeline.DefaultCompression, "Parquet compression: snappy or zstd")
 	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
 	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (180 MiB, 8 bytes per sample and 117 per duplicate-index entry it will keep), 0 sets none; GOMEMLIMIT wins when set")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
@@ -144,8 +149,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	cfg.Metrics = telemetry.NewMetrics()
-	llmf.Config.Metrics = cfg.Metrics
+	met := telemetry.NewMetrics()
+	llmf.Config.Metrics = met
 	if err := llmf.Finish(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -153,7 +158,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	if cfg.Judge, err = judgef.Build(); err != nil {
+	scorer, err := judgef.Build()
+	if err != nil {
 		return err
 	}
 	s3, err := store.S3ConfigFromEnv(os.LookupEnv)
@@ -192,9 +198,12 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 			return err
 		}
 	}
-	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.LLM, cfg.S3, cfg.Output = conn, log, tax, llms, s3, req.Output
-	cfg.MaxSamples = 100_000_000
-	if err := cfg.Validate(); err != nil {
+	cfg := localRun{
+		Deps:   pipeline.Deps{Conn: conn, Log: log, Metrics: met, Taxonomy: tax, Concurrency: *concurrency},
+		Output: req.Output, S3: s3,
+		Stages: localStages(llms, scorer, layout, sink.Config{Layout: layout, Output: req.Output, S3: s3, Compression: *compression}),
+	}
+	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	connect := func(ctx context.Context, stage string) (*bus.Conn, error) {
@@ -219,6 +228,39 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	return err
 }
 
+// maxLocalSamples is the largest job `synthdesk run` takes: the machine's
+// own, so only memory bounds it (see memoryLimit).
+const maxLocalSamples = 100_000_000
+
+// localRun is a job run on this machine: the dependencies the stages
+// share, the four stages, and the job's output.
+type localRun struct {
+	pipeline.Deps
+	Stages []pipeline.Stage
+	Output string
+	S3     store.S3Config
+}
+
+// localStages are the four stages of a job run here; sk's layout must be
+// layout.
+func localStages(llms *generator.LLMSet, j *judge.Judge, layout pipeline.Layout, sk sink.Config) []pipeline.Stage {
+	return []pipeline.Stage{
+		generator.Config{LLM: llms, MaxSamples: maxLocalSamples, Layout: layout},
+		classifier.Config{},
+		validator.Config{Judge: j},
+		sk,
+	}
+}
+
+// validate reports every problem of the settings at once.
+func (r *localRun) validate() error {
+	errs := []error{r.Deps.Validate()}
+	for _, st := range r.Stages {
+		errs = append(errs, st.Validate())
+	}
+	return errors.Join(errs...)
+}
+
 // runState says where a run keeps its state and which job it resumes.
 type runState struct {
 	resume, stateDir string
@@ -226,11 +268,11 @@ type runState struct {
 
 // runJob runs the stages, submits req (or resumes rs.resume) and follows
 // the job to its end.
-func runJob(ctx context.Context, cfg pipeline.Config, connect pipeline.Connector, req record.Request, rs runState, stdout, stderr io.Writer) error {
+func runJob(ctx context.Context, cfg localRun, connect pipeline.Connector, req record.Request, rs runState, stdout, stderr io.Writer) error {
 	start := time.Now()
 	sctx, stop := context.WithCancel(ctx)
 	stages := make(chan error, 1)
-	go func() { stages <- pipeline.RunAll(sctx, cfg, connect) }()
+	go func() { stages <- pipeline.Assemble(sctx, cfg.Deps, connect, cfg.Stages...) }()
 	defer func() {
 		stop()
 		if err := <-stages; err != nil {
@@ -338,7 +380,7 @@ func interrupted(jobs *bus.Jobs, id, stateDir string, w io.Writer) error {
 	var accepted, written, parts int64
 	var samples int
 	if p, err := pipeline.JobProgress(ctx, jobs, id); err == nil {
-		samples, accepted = p.Job.Request.Samples, p.Stages[pipeline.StageValidator]["accepted"]
+		samples, accepted = p.Job.Request.Samples, p.Stages[pipeline.StageValidator][pipeline.CounterAccepted]
 		if p.Job.Sealed {
 			accepted = p.Job.Accepted
 		}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/eval"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/report"
 	"github.com/synthdesk/synthdesk/pkg/store"
@@ -46,7 +45,7 @@ func (f *evalFlags) prepareRun(req *record.Request) ([]eval.Example, error) {
 // jobErr says) against the real sample, adds the figures to its manifest,
 // report and card, and prints them. Without --eval-real, or when the job
 // failed, it returns jobErr.
-func (f *evalFlags) afterRun(ctx context.Context, cfg pipeline.Config, jobID string, real []eval.Example, jobErr error, stdout io.Writer) error {
+func (f *evalFlags) afterRun(ctx context.Context, cfg localRun, jobID string, real []eval.Example, jobErr error, stdout io.Writer) error {
 	var partial *partialError
 	if f.real == "" || jobErr != nil && !errors.As(jobErr, &partial) {
 		return jobErr
@@ -58,7 +57,7 @@ func (f *evalFlags) afterRun(ctx context.Context, cfg pipeline.Config, jobID str
 	return errors.Join(jobErr, err)
 }
 
-func (f *evalFlags) evalJob(ctx context.Context, cfg pipeline.Config, jobID string, real []eval.Example, stdout io.Writer) error {
+func (f *evalFlags) evalJob(ctx context.Context, cfg localRun, jobID string, real []eval.Example, stdout io.Writer) error {
 	st, err := store.Open(ctx, cfg.Output, cfg.S3)
 	if err != nil {
 		return err

@@ -16,23 +16,25 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/sink"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
 
 // startStages runs the four stages against srv, as the four services of a
 // cluster would, until the test ends.
-func startStages(t *testing.T, srv *server.Server, llm pipeline.LLMConfig) {
+func startStages(t *testing.T, srv *server.Server, llm generator.LLMConfig) {
 	t.Helper()
 	tax, err := taxonomy.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(llm)
+	llms, err := generator.NewLLMSet(llm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := pipeline.Config{Conn: bustest.Conn(t, srv), Log: zerolog.Nop(), Taxonomy: tax, LLM: llms,
-		BatchRows: 100, MaxSamples: 100_000}
+	deps := pipeline.Deps{Conn: bustest.Conn(t, srv), Log: zerolog.Nop(), Taxonomy: tax}
+	layout := pipeline.Layout{BatchRows: 100}
 	connect := func(ctx context.Context, stage string) (*bus.Conn, error) {
 		c, err := bus.Connect(ctx, bus.Config{URL: srv.ClientURL(), Name: "test-" + stage})
 		if err != nil {
@@ -42,7 +44,9 @@ func startStages(t *testing.T, srv *server.Server, llm pipeline.LLMConfig) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunAll(ctx, cfg, connect) }()
+	go func() {
+		done <- pipeline.Assemble(ctx, deps, connect, localStages(llms, nil, layout, sink.Config{Layout: layout})...)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -55,7 +59,7 @@ func startStages(t *testing.T, srv *server.Server, llm pipeline.LLMConfig) {
 // --wait, and checks the printed job id, the summary and the files.
 func TestSubmitWait(t *testing.T) {
 	srv := bustest.Server(t)
-	startStages(t, srv, pipeline.LLMConfig{})
+	startStages(t, srv, generator.LLMConfig{})
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	code := dispatch(context.Background(), []string{"submit", "--nats", srv.ClientURL(), "--samples", "200", "--seed", "5",

@@ -63,6 +63,10 @@ type ConsumerSpec struct {
 	Log *zerolog.Logger
 }
 
+// DefaultConcurrency is the number of handler goroutines of a consumer
+// whose spec sets none.
+const DefaultConcurrency = 8
+
 func (s *ConsumerSpec) defaults() {
 	if s.AckWait == 0 {
 		s.AckWait = 15 * time.Second
@@ -74,7 +78,7 @@ func (s *ConsumerSpec) defaults() {
 		s.MaxAckPending = 1024
 	}
 	if s.Concurrency == 0 {
-		s.Concurrency = 8
+		s.Concurrency = DefaultConcurrency
 	}
 	if s.PinnedTTL == 0 {
 		// The pinned replica renews its pull request every third of it,

@@ -31,7 +31,7 @@ type CancelReply struct {
 
 // ServeCancel answers cancel requests (queue group "cancel", served by
 // the generator replicas alongside the intake) until ctx ends.
-func ServeCancel(ctx context.Context, cfg *Config, jobs *bus.Jobs) error {
+func ServeCancel(ctx context.Context, cfg *Deps, jobs *bus.Jobs) error {
 	sub, err := cfg.Conn.NC.QueueSubscribe(bus.SubjectCancel, "cancel", func(m *nats.Msg) {
 		reply := cancelJob(ctx, jobs, m.Data)
 		if reply.Error == "" {

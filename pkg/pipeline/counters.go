@@ -17,7 +17,7 @@ import (
 )
 
 // Counters are a stage's per-job counts, by name.
-type Counters map[string]int64
+type Counters map[Counter]int64
 
 // Recorder accumulates per-job counts in memory and writes them to the job
 // store periodically as <job>.counts.<stage>.<replica>, for progress and
@@ -68,7 +68,7 @@ func (c *Recorder) job(id string) *jobCounts {
 }
 
 // Add counts n more of name.
-func (c *Recorder) Add(job, name string, n int64) {
+func (c *Recorder) Add(job string, name Counter, n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	jc := c.job(job)
@@ -77,7 +77,7 @@ func (c *Recorder) Add(job, name string, n int64) {
 }
 
 // Set records the current total of name, read from a source of truth.
-func (c *Recorder) Set(job, name string, v int64) {
+func (c *Recorder) Set(job string, name Counter, v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	jc := c.job(job)
@@ -251,7 +251,7 @@ func exactFigures(out map[string]Counters, job *record.Job, partKeys []string) {
 		if out[StageSink] == nil {
 			out[StageSink] = Counters{}
 		}
-		out[StageSink]["rows"], out[StageSink]["parts"] = rows, parts
+		out[StageSink][CounterRows], out[StageSink][CounterParts] = rows, parts
 	}
 	if job.Sealed {
 		v := out[StageValidator]
@@ -259,15 +259,15 @@ func exactFigures(out map[string]Counters, job *record.Job, partKeys []string) {
 			v = Counters{}
 			out[StageValidator] = v
 		}
-		v["accepted"] = job.Accepted
-		v["regenerated"] = int64(job.Regenerations)
+		v[CounterAccepted] = job.Accepted
+		v[CounterRegenerated] = int64(job.Regenerations)
 		for k := range v {
-			if strings.HasPrefix(k, "rejected_") {
+			if _, ok := k.RejectedReason(); ok {
 				delete(v, k)
 			}
 		}
 		for r, n := range job.Rejections {
-			v["rejected_"+r] = n
+			v[CounterRejected(r)] = n
 		}
 	}
 }

@@ -67,32 +67,3 @@ func TestLedgerFiguresMergeByMaximum(t *testing.T) {
 		t.Errorf("accepted = %d, want 90 (the latest view, not 40+90)", got)
 	}
 }
-
-// TestProgressIgnoresRedeliveredWork: generator and classifier counters
-// that move on redelivered tasks, while nothing new is decided or
-// written, are not progress; new decisions and written rows are.
-func TestProgressIgnoresRedeliveredWork(t *testing.T) {
-	before := map[string]Counters{
-		StageGenerator:  {"generated": 106072},
-		StageClassifier: {"labeled": 107696},
-		StageValidator:  {"accepted": 88623, "regenerated": 900},
-		StageSink:       {"rows": 70000, "parts": 7},
-	}
-	redone := map[string]Counters{
-		StageGenerator:  {"generated": 106104, "llm_calls": 3},
-		StageClassifier: {"labeled": 107728},
-		StageValidator:  {"accepted": 88623, "regenerated": 900},
-		StageSink:       {"rows": 70000, "parts": 7},
-	}
-	if countsKey(before) != countsKey(redone) {
-		t.Error("redelivered generation and labeling counted as progress")
-	}
-	decided := map[string]Counters{StageValidator: {"accepted": 88624, "regenerated": 900}, StageSink: {"rows": 70000, "parts": 7}}
-	if countsKey(before) == countsKey(decided) {
-		t.Error("a new decision not counted as progress")
-	}
-	written := map[string]Counters{StageValidator: {"accepted": 88623, "regenerated": 900}, StageSink: {"rows": 80000, "parts": 8}}
-	if countsKey(before) == countsKey(written) {
-		t.Error("a written part not counted as progress")
-	}
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/validator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
@@ -54,10 +55,10 @@ func TestDeadLetteredBatchesAreRegenerated(t *testing.T) {
 	}
 	checkQuotas(t, job, rows)
 	// Every slot of a poisoned batch is rejected once as a dead letter.
-	if n := job.Rejections[pipeline.ReasonDeadLetter]; n < poison {
+	if n := job.Rejections[validator.ReasonDeadLetter]; n < poison {
 		t.Errorf("dead_letter rejections = %d, want at least one per poisoned batch (%d); rejections %v", n, poison, job.Rejections)
 	}
-	if job.Regenerations < int(job.Rejections[pipeline.ReasonDeadLetter]) {
-		t.Errorf("regenerations %d < dead_letter rejections %d", job.Regenerations, job.Rejections[pipeline.ReasonDeadLetter])
+	if job.Regenerations < int(job.Rejections[validator.ReasonDeadLetter]) {
+		t.Errorf("regenerations %d < dead_letter rejections %d", job.Regenerations, job.Rejections[validator.ReasonDeadLetter])
 	}
 }

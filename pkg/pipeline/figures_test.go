@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -21,7 +22,7 @@ type stageProc struct {
 	done   chan error
 }
 
-func startStage(t *testing.T, srv *server.Server, cfg pipeline.Config, replica string, run func(context.Context, pipeline.Config) error) *stageProc {
+func startStage(t *testing.T, srv *server.Server, cfg testConfig, replica string, run func(context.Context, testConfig) error) *stageProc {
 	t.Helper()
 	cfg.Conn = bustest.Conn(t, srv)
 	cfg.Replica = replica
@@ -59,22 +60,22 @@ func TestFiguresSurviveRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(pipeline.LLMConfig{})
+	llms, err := generator.NewLLMSet(generator.LLMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := pipeline.Config{
+	cfg := testConfig{
 		Conn: bustest.Conn(t, srv), Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: t.TempDir(),
 		BatchRows: 500, Partitions: 2, SinkAckWait: 2 * time.Second, SinkPinnedTTL: 2 * time.Second, MaxSamples: 1_000_000,
 	}
-	front := startStage(t, srv, cfg, "front", func(ctx context.Context, c pipeline.Config) error {
+	front := startStage(t, srv, cfg, "front", func(ctx context.Context, c testConfig) error {
 		errc := make(chan error, 1)
-		go func() { errc <- pipeline.RunClassifier(ctx, c) }()
-		err := pipeline.RunGenerator(ctx, c)
+		go func() { errc <- runClassifier(ctx, c) }()
+		err := runGenerator(ctx, c)
 		return errors.Join(err, <-errc)
 	})
 	defer front.stop(t)
-	validator := startStage(t, srv, cfg, "v", pipeline.RunValidator)
+	validator := startStage(t, srv, cfg, "v", runValidator)
 	var acked atomic.Int32
 	crashing := cfg
 	crashing.Fault = func(point string) error {
@@ -83,7 +84,7 @@ func TestFiguresSurviveRestarts(t *testing.T) {
 		}
 		return nil
 	}
-	sink := startStage(t, srv, crashing, "s", pipeline.RunSink)
+	sink := startStage(t, srv, crashing, "s", runSink)
 	c := &cluster{conn: cfg.Conn, out: cfg.Output, cfg: cfg}
 	reply := c.submit(t, record.Request{Samples: 10000, Seed: seed(21)})
 	// The sink dies after its second part; without it the generator soon
@@ -100,8 +101,8 @@ func TestFiguresSurviveRestarts(t *testing.T) {
 		t.Fatalf("job %+v (err %v) sealed before the restarts; the test needs it running", job, err)
 	}
 	validator.stop(t)
-	startStage(t, srv, cfg, "v", pipeline.RunValidator)
-	startStage(t, srv, cfg, "s2", pipeline.RunSink)
+	startStage(t, srv, cfg, "v", runValidator)
+	startStage(t, srv, cfg, "s2", runSink)
 	job := c.wait(t, reply.JobID, 3*time.Minute)
 	o := readLocalOutput(t, c.out, reply.JobID)
 	checkOutput(t, job, o)
@@ -122,6 +123,13 @@ func TestFiguresSurviveRestarts(t *testing.T) {
 			}
 		}
 	}
-	check("status", map[string]map[string]int64{pipeline.StageValidator: p.Stages[pipeline.StageValidator], pipeline.StageSink: p.Stages[pipeline.StageSink]})
+	plain := func(c pipeline.Counters) map[string]int64 {
+		m := map[string]int64{}
+		for k, v := range c {
+			m[string(k)] = v
+		}
+		return m
+	}
+	check("status", map[string]map[string]int64{pipeline.StageValidator: plain(p.Stages[pipeline.StageValidator]), pipeline.StageSink: plain(p.Stages[pipeline.StageSink])})
 	check("manifest", o.manifest.Stages)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -23,25 +24,25 @@ import (
 type intakeRig struct {
 	srv  *server.Server
 	conn *bus.Conn
-	cfg  pipeline.Config
+	cfg  testConfig
 }
 
-func startIntakeRig(t *testing.T, downstream func(*pipeline.Config)) *intakeRig {
+func startIntakeRig(t *testing.T, downstream func(*testConfig)) *intakeRig {
 	t.Helper()
 	srv := bustest.Server(t)
 	tax, err := taxonomy.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(pipeline.LLMConfig{})
+	llms, err := generator.NewLLMSet(generator.LLMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &intakeRig{srv: srv, conn: bustest.Conn(t, srv), cfg: pipeline.Config{
+	r := &intakeRig{srv: srv, conn: bustest.Conn(t, srv), cfg: testConfig{
 		Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: t.TempDir(), BatchRows: 100, MaxSamples: 1_000_000,
 		TaskSize: 4, IntakeChunk: 10, IntakeResume: 200 * time.Millisecond,
 	}}
-	for _, run := range []func(context.Context, pipeline.Config) error{pipeline.RunClassifier, pipeline.RunValidator, pipeline.RunSink} {
+	for _, run := range []func(context.Context, testConfig) error{runClassifier, runValidator, runSink} {
 		r.start(t, "stage", downstream, run)
 	}
 	return r
@@ -49,7 +50,7 @@ func startIntakeRig(t *testing.T, downstream func(*pipeline.Config)) *intakeRig 
 
 // start runs a stage on a new connection until the test ends; done
 // receives what it returned.
-func (r *intakeRig) start(t *testing.T, replica string, mutate func(*pipeline.Config), run func(context.Context, pipeline.Config) error) chan error {
+func (r *intakeRig) start(t *testing.T, replica string, mutate func(*testConfig), run func(context.Context, testConfig) error) chan error {
 	t.Helper()
 	cfg := r.cfg
 	cfg.Conn, cfg.Replica = bustest.Conn(t, r.srv), replica
@@ -73,14 +74,14 @@ func (r *intakeRig) start(t *testing.T, replica string, mutate func(*pipeline.Co
 func (r *intakeRig) crashIntake(t *testing.T, req record.Request) record.Job {
 	t.Helper()
 	var fired atomic.Bool
-	dead := r.start(t, "dying", func(c *pipeline.Config) {
+	dead := r.start(t, "dying", func(c *testConfig) {
 		c.Fault = func(point string) error {
 			if point == "intake.published" && fired.CompareAndSwap(false, true) {
 				return errors.New("killed while publishing tasks")
 			}
 			return nil
 		}
-	}, pipeline.RunGenerator)
+	}, runGenerator)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { _, _ = pipeline.Submit(ctx, r.conn, mustJSON(t, req)) }()
@@ -126,7 +127,7 @@ func TestIntakeResumedByAnotherGenerator(t *testing.T) {
 	r := startIntakeRig(t, nil)
 	req := record.Request{JobID: "jresume1", Samples: 200, Seed: seed(21)}
 	r.crashIntake(t, req)
-	r.start(t, "survivor", nil, pipeline.RunGenerator)
+	r.start(t, "survivor", nil, runGenerator)
 	job := r.finished(t, req.JobID)
 	if job.Intake.Published != job.Intake.Tasks {
 		t.Errorf("intake %+v after the job finished", job.Intake)
@@ -142,7 +143,7 @@ func TestIntakeRetryOfSameRequestFinishesTheJob(t *testing.T) {
 	stranded := r.crashIntake(t, req)
 	// This replica would take the job over only after an hour still: the
 	// retry alone must finish it.
-	r.start(t, "retried", func(c *pipeline.Config) { c.IntakeResume = time.Hour }, pipeline.RunGenerator)
+	r.start(t, "retried", func(c *testConfig) { c.IntakeResume = time.Hour }, runGenerator)
 	reply, err := pipeline.Submit(context.Background(), r.conn, mustJSON(t, req))
 	if err != nil {
 		t.Fatalf("retry: %v", err)

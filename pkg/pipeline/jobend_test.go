@@ -58,7 +58,7 @@ func TestZeroAcceptedJobFails(t *testing.T) {
 	t.Parallel()
 	// Rules that abstain on every text (no confidence reaches the
 	// threshold) reject every record, whatever the synthesizer writes.
-	c := startCluster(t, func(cfg *pipeline.Config) {
+	c := startCluster(t, func(cfg *testConfig) {
 		tax := *cfg.Taxonomy
 		tax.Calibration.Temperature, tax.Calibration.Threshold = 1000, 0.99
 		cfg.Taxonomy = &tax
@@ -84,7 +84,7 @@ func TestGarbageLLMJobEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, _ := startSim(t, tax, llmsim.Config{Capacity: 16, Seed: 1, FaultRate: 1, Faults: []llmsim.Fault{llmsim.FaultSchema, llmsim.FaultEmpty}})
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "openai", srv.URL, 10*time.Second) })
+	c := startCluster(t, func(cfg *testConfig) { cfg.LLM = simLLM(t, "openai", srv.URL, 10*time.Second) })
 	reply := c.submit(t, record.Request{Samples: 20, Seed: seed(4), Quality: record.Quality{RetryBudget: 5}})
 	job := c.wait(t, reply.JobID, 2*time.Minute)
 	if job.Status != record.StatusFailed {
@@ -103,7 +103,7 @@ func TestSinkKilledBeforeFinalizeRecovers(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, nil)
 	var crashed atomic.Bool
-	first := u.startSink(t, "crashing", func(c *pipeline.Config) {
+	first := u.startSink(t, "crashing", func(c *testConfig) {
 		c.Fault = func(point string) error {
 			if point == "finalize" && crashed.CompareAndSwap(false, true) {
 				return errors.New("killed before finalize")
@@ -133,7 +133,7 @@ func TestSinkKilledBeforeFinalizeRecovers(t *testing.T) {
 // and it ends cancelled with the parts written so far in its manifest.
 func TestCancelMidJob(t *testing.T) {
 	t.Parallel()
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.BatchRows = 200 })
+	c := startCluster(t, func(cfg *testConfig) { cfg.BatchRows = 200 })
 	reply := c.submit(t, record.Request{Samples: 20000, Seed: seed(15)})
 	bustest.Eventually(t, time.Minute, func() bool { return partRecords(t, c.conn, reply.JobID) > 0 }, "a part written")
 	got, err := pipeline.Cancel(context.Background(), c.conn, reply.JobID)
@@ -175,7 +175,7 @@ func TestCancelMidJob(t *testing.T) {
 func TestNoProgressDeadline(t *testing.T) {
 	t.Parallel()
 	blocked := filepath.Join(t.TempDir(), "out")
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.Output, cfg.NoProgress = blocked, time.Hour })
+	c := startCluster(t, func(cfg *testConfig) { cfg.Output, cfg.NoProgress = blocked, time.Hour })
 	waitSinkReady(t, c.conn)
 	if err := os.RemoveAll(blocked); err != nil {
 		t.Fatal(err)
@@ -225,7 +225,7 @@ func TestUnreachableOutputRefused(t *testing.T) {
 // it is answered with the finished job and changes nothing.
 func TestResubmitContinuesCancelledJob(t *testing.T) {
 	t.Parallel()
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.BatchRows = 200 })
+	c := startCluster(t, func(cfg *testConfig) { cfg.BatchRows = 200 })
 	req := record.Request{JobID: "again", Samples: 3000, Seed: seed(17)}
 	c.submit(t, req)
 	bustest.Eventually(t, time.Minute, func() bool { return partRecords(t, c.conn, req.JobID) > 0 }, "a part written")
@@ -265,7 +265,7 @@ func TestNoProgressNamesGenerator(t *testing.T) {
 		}
 	}))
 	t.Cleanup(hang.Close)
-	c := startCluster(t, func(cfg *pipeline.Config) {
+	c := startCluster(t, func(cfg *testConfig) {
 		cfg.LLM, cfg.NoProgress = simLLM(t, "openai", hang.URL, time.Hour), 2*time.Second
 	})
 	// Runs before the stages stop: calls in flight end at once.

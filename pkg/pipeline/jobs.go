@@ -171,8 +171,8 @@ func (c *JobCache) Refresh(ctx context.Context, id string) {
 	c.set(job)
 }
 
-// errNotRunning refuses to stop a job that has already ended.
-var errNotRunning = errors.New("job already ended")
+// ErrNotRunning is StopJob's error for a job that has already ended: it refuses to stop a job that has already ended.
+var ErrNotRunning = errors.New("job already ended")
 
 // StopJob asks every stage to stop working on a running job: the stages
 // drop its messages and a sink finishes it with stop.Status and the files
@@ -184,14 +184,14 @@ func StopJob(ctx context.Context, jobs *bus.Jobs, id string, stop record.Stop) (
 	}
 	job, err := jobs.Update(ctx, id, func(j *record.Job) error {
 		if record.Terminal(j.Status) {
-			return fmt.Errorf("job %s: %w (%s)", id, errNotRunning, j.Status)
+			return fmt.Errorf("job %s: %w (%s)", id, ErrNotRunning, j.Status)
 		}
 		if j.Stop == nil {
 			j.Stop = &stop
 		}
 		return nil
 	})
-	if errors.Is(err, errNotRunning) {
+	if errors.Is(err, ErrNotRunning) {
 		got, gerr := jobs.Get(ctx, id)
 		if gerr != nil {
 			return job, gerr

@@ -13,7 +13,7 @@ import (
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/llm/judge"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/validator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
@@ -49,13 +49,13 @@ func TestJudgeScoresAndGatesRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.Judge = j })
+	c := startCluster(t, func(cfg *testConfig) { cfg.Judge = j })
 	reply := c.submit(t, record.Request{Samples: 200, Seed: seed(4), Quality: record.Quality{MinScore: 3, RetryBudget: 5000}})
 	job := c.wait(t, reply.JobID, 2*time.Minute)
 	if job.Status != record.StatusDone {
 		t.Fatalf("status %s", job.Status)
 	}
-	if job.Rejections[pipeline.ReasonLowScore] == 0 {
+	if job.Rejections[validator.ReasonLowScore] == 0 {
 		t.Errorf("no record rejected for a low score: %v", job.Rejections)
 	}
 	type scored struct {

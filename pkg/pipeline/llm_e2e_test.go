@@ -15,6 +15,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/llm/offline"
 	"github.com/synthdesk/synthdesk/pkg/llm/prompt"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -88,16 +89,16 @@ func startSim(t *testing.T, tax *taxonomy.Taxonomy, cfg llmsim.Config) (*httptes
 
 // simLLM is the generator's backend set with backend ("ollama" or
 // "openai") as default, served at url under model "sim".
-func simLLM(t *testing.T, backend, url string, timeout time.Duration) *pipeline.LLMSet {
+func simLLM(t *testing.T, backend, url string, timeout time.Duration) *generator.LLMSet {
 	t.Helper()
-	cfg := pipeline.LLMConfig{Default: backend, Model: "sim", Timeout: timeout}
+	cfg := generator.LLMConfig{Default: backend, Model: "sim", Timeout: timeout}
 	switch backend {
 	case "ollama":
 		cfg.OllamaURL = url
 	case "openai":
 		cfg.OpenAIURL = url
 	}
-	set, err := pipeline.NewLLMSet(cfg)
+	set, err := generator.NewLLMSet(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestLLMBackendsDeliverExactCounts(t *testing.T) {
 	for _, backend := range []string{"ollama", "openai"} {
 		t.Run(backend, func(t *testing.T) {
 			srv, sim := startSim(t, tax, llmsim.Config{Latency: 5 * time.Millisecond, Capacity: 16, Seed: 1})
-			c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, backend, srv.URL, 30*time.Second) })
+			c := startCluster(t, func(cfg *testConfig) { cfg.LLM = simLLM(t, backend, srv.URL, 30*time.Second) })
 			reply := c.submit(t, record.Request{Samples: 300, Seed: seed(3)})
 			job, rows := c.jobRows(t, reply.JobID, 2*time.Minute)
 			if job.Status != record.StatusDone {
@@ -155,7 +156,7 @@ func TestLLMBackendsDeliverExactCounts(t *testing.T) {
 			if st.Served["ok"] == 0 || st.Conversations < 300 {
 				t.Errorf("simulator served %v with %d conversations; the job did not go through it", st.Served, st.Conversations)
 			}
-			gen := c.generatorCounters(t, reply.JobID, "completion_tokens")
+			gen := c.generatorCounters(t, reply.JobID, pipeline.CounterCompletionTokens)
 			if gen["llm_calls"] == 0 || gen["prompt_tokens"] == 0 {
 				t.Errorf("generator counters %v, want llm calls and tokens", gen)
 			}
@@ -165,7 +166,7 @@ func TestLLMBackendsDeliverExactCounts(t *testing.T) {
 
 // generatorCounters polls the job's progress until the generator's
 // counter named ready is positive, and returns the generator's counters.
-func (c *cluster) generatorCounters(t *testing.T, id, ready string) pipeline.Counters {
+func (c *cluster) generatorCounters(t *testing.T, id string, ready pipeline.Counter) pipeline.Counters {
 	t.Helper()
 	jobs, err := c.conn.Jobs()
 	if err != nil {
@@ -176,6 +177,6 @@ func (c *cluster) generatorCounters(t *testing.T, id, ready string) pipeline.Cou
 		p, err := pipeline.JobProgress(context.Background(), jobs, id)
 		gen = p.Stages["generator"]
 		return err == nil && gen[ready] > 0
-	}, "generator counter "+ready+" of job "+id)
+	}, "generator counter "+string(ready)+" of job "+id)
 	return gen
 }

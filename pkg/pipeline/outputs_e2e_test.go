@@ -32,7 +32,7 @@ func TestOutputsConfinedAtIntake(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(root, "escape")); err != nil {
 		t.Fatal(err)
 	}
-	c := startCluster(t, func(cfg *pipeline.Config) {
+	c := startCluster(t, func(cfg *testConfig) {
 		cfg.Outputs = store.Policy{Confined: true, Root: root, Allowed: []string{"s3://shared/synthdesk"}}
 	})
 	jobs, _ := c.conn.Jobs()
@@ -78,11 +78,11 @@ func TestOutputsConfinedAtIntake(t *testing.T) {
 func TestSinkRefusesOutputOutsideItsRoot(t *testing.T) {
 	root, outside := t.TempDir(), t.TempDir()
 	var logs syncLog
-	r := startIntakeRig(t, func(c *pipeline.Config) {
+	r := startIntakeRig(t, func(c *testConfig) {
 		c.Outputs = store.Policy{Confined: true, Root: root}
 		c.Log = zerolog.New(&logs)
 	})
-	r.start(t, "unconfined", nil, pipeline.RunGenerator)
+	r.start(t, "unconfined", nil, runGenerator)
 	reply, err := pipeline.Submit(context.Background(), r.conn, mustJSON(t, record.Request{Samples: 20, Output: outside}))
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -42,12 +43,12 @@ type row struct {
 type cluster struct {
 	conn *bus.Conn
 	out  string
-	cfg  pipeline.Config
+	cfg  testConfig
 }
 
 // startCluster runs the four stages against a fresh embedded NATS server
 // and a local output folder.
-func startCluster(t *testing.T, mutate func(*pipeline.Config)) *cluster {
+func startCluster(t *testing.T, mutate func(*testConfig)) *cluster {
 	t.Helper()
 	srv := bustest.Server(t)
 	conn := bustest.Conn(t, srv)
@@ -55,12 +56,12 @@ func startCluster(t *testing.T, mutate func(*pipeline.Config)) *cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(pipeline.LLMConfig{})
+	llms, err := generator.NewLLMSet(generator.LLMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	cfg := pipeline.Config{
+	cfg := testConfig{
 		Conn: conn, Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: out, BatchRows: 500,
 		MaxSamples: 1_000_000,
 	}
@@ -69,7 +70,7 @@ func startCluster(t *testing.T, mutate func(*pipeline.Config)) *cluster {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunAll(ctx, cfg, connector(srv)) }()
+	go func() { done <- runAll(ctx, cfg, connector(srv)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"github.com/synthdesk/synthdesk/pkg/llm"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
 func TestLLMSetPrice(t *testing.T) {
-	set, err := pipeline.NewLLMSet(pipeline.LLMConfig{Prices: map[string]llm.Price{"synth-v1": {In: 1, Out: 2}}})
+	set, err := generator.NewLLMSet(generator.LLMConfig{Prices: map[string]llm.Price{"synth-v1": {In: 1, Out: 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestQualityGateClosesTheLoopUnderFaults(t *testing.T) {
 		Latency: 5 * time.Millisecond, Capacity: 16, FaultRate: 0.3, Faults: llmsim.AllFaults, Seed: 5,
 	})
 	// A short call timeout keeps the simulator's hanging calls cheap.
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "ollama", srv.URL, time.Second) })
+	c := startCluster(t, func(cfg *testConfig) { cfg.LLM = simLLM(t, "ollama", srv.URL, time.Second) })
 	// Noise is off: noise applied before the gate can hide meta-talk and
 	// placeholders from it (TestQualityGateChecksTextBeforeNoise).
 	reply := c.submit(t, record.Request{Samples: 500, Seed: seed(21), Noise: record.Noise{Profile: "none"}})
@@ -74,7 +74,7 @@ func TestQualityGateClosesTheLoopUnderFaults(t *testing.T) {
 	if rejected == 0 || job.Regenerations == 0 {
 		t.Errorf("rejections %v, regenerations %d: the gate turned nothing down under 30%% faults", job.Rejections, job.Regenerations)
 	}
-	gen := c.generatorCounters(t, reply.JobID, "llm_retries")
+	gen := c.generatorCounters(t, reply.JobID, pipeline.CounterLLMRetries)
 	if gen["prompt_tokens"] == 0 || gen["completion_tokens"] == 0 {
 		t.Errorf("generator counters %v, want tokens", gen)
 	}
@@ -191,7 +191,7 @@ func TestQualityRetryBudgetEndsPartial(t *testing.T) {
 		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 1,
 		Faults: []llmsim.Fault{llmsim.FaultPlaceholder, llmsim.FaultMeta, llmsim.FaultRoles}, Seed: 9,
 	})
-	c := startCluster(t, func(cfg *pipeline.Config) {
+	c := startCluster(t, func(cfg *testConfig) {
 		cfg.LLM = simLLM(t, "openai", srv.URL, 30*time.Second)
 		cfg.BatchRows = 30 // several parts, so completeness of each one is checked
 	})
@@ -261,7 +261,7 @@ func TestQualityGateChecksTextBeforeNoise(t *testing.T) {
 		Latency: 2 * time.Millisecond, Capacity: 16, FaultRate: 0.5,
 		Faults: []llmsim.Fault{llmsim.FaultPlaceholder, llmsim.FaultMeta}, Seed: 2,
 	})
-	c := startCluster(t, func(cfg *pipeline.Config) { cfg.LLM = simLLM(t, "ollama", srv.URL, 30*time.Second) })
+	c := startCluster(t, func(cfg *testConfig) { cfg.LLM = simLLM(t, "ollama", srv.URL, 30*time.Second) })
 	reply := c.submit(t, record.Request{Samples: 200, Seed: seed(8), Noise: record.Noise{Profile: "heavy"},
 		LLM: record.LLM{PerCall: 1}, Turns: record.TurnRange{Min: 3, Max: 3}, Quality: record.Quality{RetryBudget: 5000}})
 	_, rows := c.jobRows(t, reply.JobID, 2*time.Minute)

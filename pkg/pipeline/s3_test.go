@@ -15,7 +15,6 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/report"
 	"github.com/synthdesk/synthdesk/pkg/store"
@@ -30,7 +29,7 @@ const s3Prefix = "datasets"
 // versitygw bucket.
 func startS3Cluster(t *testing.T, srv *storetest.Server) *cluster {
 	t.Helper()
-	return startCluster(t, func(c *pipeline.Config) {
+	return startCluster(t, func(c *testConfig) {
 		c.Output, c.S3 = "s3://"+srv.Bucket+"/"+s3Prefix, srv.Config()
 		// A short ack wait makes the sink look for finished jobs every second.
 		c.SinkAckWait = 4 * time.Second
@@ -148,7 +147,7 @@ func TestS3SinkRefusesBadOutputAtStartup(t *testing.T) {
 			tt.mutate(&s3, &out)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			err := pipeline.RunSink(ctx, pipeline.Config{Conn: conn, Taxonomy: tax, Output: out, S3: s3})
+			err := runSink(ctx, testConfig{Conn: conn, Taxonomy: tax, Output: out, S3: s3})
 			if !errors.Is(err, tt.want) || errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("RunSink: %v, want %v", err, tt.want)
 			}

@@ -24,6 +24,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -40,7 +41,7 @@ type upstream struct {
 	srv *server.Server
 }
 
-func startUpstream(t *testing.T, mutate func(*pipeline.Config)) *upstream {
+func startUpstream(t *testing.T, mutate func(*testConfig)) *upstream {
 	t.Helper()
 	srv := bustest.Server(t)
 	conn := bustest.Conn(t, srv)
@@ -48,11 +49,11 @@ func startUpstream(t *testing.T, mutate func(*pipeline.Config)) *upstream {
 	if err != nil {
 		t.Fatal(err)
 	}
-	llms, err := pipeline.NewLLMSet(pipeline.LLMConfig{})
+	llms, err := generator.NewLLMSet(generator.LLMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := pipeline.Config{
+	cfg := testConfig{
 		Conn: conn, Log: zerolog.Nop(), Taxonomy: tax, LLM: llms, Output: t.TempDir(),
 		BatchRows: 200, Partitions: 4, SinkAckWait: 2 * time.Second, SinkPinnedTTL: 10 * time.Second, MaxSamples: 1_000_000,
 	}
@@ -60,7 +61,7 @@ func startUpstream(t *testing.T, mutate func(*pipeline.Config)) *upstream {
 		mutate(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stages := []func(context.Context, pipeline.Config) error{pipeline.RunGenerator, pipeline.RunClassifier, pipeline.RunValidator}
+	stages := []func(context.Context, testConfig) error{runGenerator, runClassifier, runValidator}
 	errs := make([]error, len(stages))
 	var wg sync.WaitGroup
 	for i, run := range stages {
@@ -89,7 +90,7 @@ type sinkProc struct {
 
 // startSink runs a sink on a new connection with the upstream's
 // configuration changed by mutate. It is killed when the test ends.
-func (u *upstream) startSink(t *testing.T, replica string, mutate func(*pipeline.Config)) *sinkProc {
+func (u *upstream) startSink(t *testing.T, replica string, mutate func(*testConfig)) *sinkProc {
 	t.Helper()
 	cfg := u.cfg
 	cfg.Conn = bustest.Conn(t, u.srv)
@@ -99,7 +100,7 @@ func (u *upstream) startSink(t *testing.T, replica string, mutate func(*pipeline
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &sinkProc{conn: cfg.Conn, cancel: cancel, done: make(chan error, 1)}
-	go func() { p.done <- pipeline.RunSink(ctx, cfg) }()
+	go func() { p.done <- runSink(ctx, cfg) }()
 	t.Cleanup(func() {
 		p.kill()
 		if err := p.wait(t, time.Minute); err != nil {
@@ -307,7 +308,7 @@ func TestSinkCrashAfterUploadBeforeAck(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, nil)
 	var crashed atomic.Bool
-	first := u.startSink(t, "crashing", func(c *pipeline.Config) {
+	first := u.startSink(t, "crashing", func(c *testConfig) {
 		c.Fault = func(point string) error {
 			if point == "uploaded" && crashed.CompareAndSwap(false, true) {
 				return errors.New("killed after upload")
@@ -344,7 +345,7 @@ func TestSinkCrashMidBatch(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, nil)
 	blocked := filepath.Join(t.TempDir(), "out")
-	first := u.startSink(t, "crashing", func(c *pipeline.Config) { c.Output = blocked })
+	first := u.startSink(t, "crashing", func(c *testConfig) { c.Output = blocked })
 	waitSinkReady(t, u.conn)
 	// A file where the folder was: the sink's writes fail and it holds its
 	// batches, retrying.
@@ -381,7 +382,7 @@ func TestSinkCrashAfterAckOfSecondPart(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, nil)
 	var acked atomic.Int32
-	first := u.startSink(t, "crashing", func(c *pipeline.Config) {
+	first := u.startSink(t, "crashing", func(c *testConfig) {
 		c.Fault = func(point string) error {
 			if point == "acked" && acked.Add(1) == 2 {
 				return errors.New("killed after the second ack")
@@ -405,7 +406,7 @@ func TestSinkCrashAfterAckOfSecondPart(t *testing.T) {
 // written by one of them, exactly once.
 func TestSinkReplicas(t *testing.T) {
 	t.Parallel()
-	u := startUpstream(t, func(c *pipeline.Config) { c.Partitions, c.BatchRows = 4, 100 })
+	u := startUpstream(t, func(c *testConfig) { c.Partitions, c.BatchRows = 4, 100 })
 	u.startSink(t, "a", nil)
 	u.startSink(t, "b", nil)
 	reply := u.submit(t, record.Request{Samples: 2000, Seed: seed(14)})
@@ -444,7 +445,7 @@ func mustJobs(t *testing.T, conn *bus.Conn) *bus.Jobs {
 // with every record once.
 func TestSinkReplicaTakesOver(t *testing.T) {
 	t.Parallel()
-	u := startUpstream(t, func(c *pipeline.Config) { c.Partitions, c.BatchRows = 4, 100 })
+	u := startUpstream(t, func(c *testConfig) { c.Partitions, c.BatchRows = 4, 100 })
 	first := u.startSink(t, "a", nil)
 	waitSinkReady(t, u.conn)
 	u.startSink(t, "b", nil)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
@@ -17,9 +16,9 @@ import (
 // AckWait and the pin TTL are ten minutes.
 func TestSinkStopHandsBackAtOnce(t *testing.T) {
 	t.Parallel()
-	u := startUpstream(t, func(c *pipeline.Config) { c.SinkAckWait, c.SinkPinnedTTL = 10*time.Minute, 10*time.Minute })
+	u := startUpstream(t, func(c *testConfig) { c.SinkAckWait, c.SinkPinnedTTL = 10*time.Minute, 10*time.Minute })
 	blocked := filepath.Join(t.TempDir(), "out")
-	first := u.startSink(t, "stopping", func(c *pipeline.Config) { c.Output = blocked })
+	first := u.startSink(t, "stopping", func(c *testConfig) { c.Output = blocked })
 	waitSinkReady(t, u.conn)
 	// A file where the folder was: the sink's writes fail and it holds its
 	// batches, retrying.

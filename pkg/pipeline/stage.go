@@ -20,7 +20,7 @@ const (
 
 // Consume runs h on spec with the middleware every stage shares:
 // counting and logging, redeliveries, dead letters, panic recovery.
-func Consume(ctx context.Context, cfg *Config, spec bus.ConsumerSpec, h bus.Handler) error {
+func Consume(ctx context.Context, cfg *Deps, spec bus.ConsumerSpec, h bus.Handler) error {
 	if spec.Concurrency == 0 {
 		spec.Concurrency = cfg.Concurrency
 	}

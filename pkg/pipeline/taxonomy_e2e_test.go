@@ -43,19 +43,19 @@ func TestTaxonomyCustomEndToEnd(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		mutate func(*testing.T, *pipeline.Config)
+		mutate func(*testing.T, *testConfig)
 		inline string
 	}{
 		{name: "inline in the request", inline: string(doc)},
-		{name: "services' taxonomy", mutate: func(_ *testing.T, cfg *pipeline.Config) { cfg.Taxonomy = custom }},
-		{name: "inline through the openai protocol", inline: string(doc), mutate: func(t *testing.T, cfg *pipeline.Config) {
+		{name: "services' taxonomy", mutate: func(_ *testing.T, cfg *testConfig) { cfg.Taxonomy = custom }},
+		{name: "inline through the openai protocol", inline: string(doc), mutate: func(t *testing.T, cfg *testConfig) {
 			srv, _ := startSim(t, custom, llmsim.Config{Latency: 5 * time.Millisecond, Capacity: 16, Seed: 3})
 			cfg.LLM = simLLM(t, "openai", srv.URL, 30*time.Second)
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := startCluster(t, func(cfg *pipeline.Config) {
+			c := startCluster(t, func(cfg *testConfig) {
 				if tt.mutate != nil {
 					tt.mutate(t, cfg)
 				}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
 func TestServicesConfineOutputs(t *testing.T) {
@@ -25,7 +25,7 @@ func TestServicesConfineOutputs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var cfg pipeline.Config
+			var cfg struct{ Outputs store.Policy }
 			fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
 			BindOutputs(fs, env(tc.env), &cfg.Outputs)

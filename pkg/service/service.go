@@ -51,7 +51,7 @@ func (c *Common) Bind(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.NATS.TLSKey, "nats-tls-key", Str(env, "SYNTHDESK_NATS_TLS_KEY", ""), "client key [SYNTHDESK_NATS_TLS_KEY]")
 	fs.StringVar(&c.HTTPAddr, "http", Str(env, "SYNTHDESK_HTTP_ADDR", ":8080"), "address of /healthz, /readyz, /metrics [SYNTHDESK_HTTP_ADDR]")
 	fs.StringVar(&c.LogLevel, "log-level", Str(env, "SYNTHDESK_LOG_LEVEL", "info"), "debug, info, warn or error [SYNTHDESK_LOG_LEVEL]")
-	fs.IntVar(&c.Concurrency, "concurrency", Int(env, "SYNTHDESK_CONCURRENCY", 8), "handler goroutines [SYNTHDESK_CONCURRENCY]")
+	fs.IntVar(&c.Concurrency, "concurrency", Int(env, "SYNTHDESK_CONCURRENCY", pipeline.DefaultConcurrency), "handler goroutines [SYNTHDESK_CONCURRENCY]")
 	fs.StringVar(&c.Taxonomy, "taxonomy", Str(env, "SYNTHDESK_TAXONOMY", ""), "taxonomy files, comma-separated (default: built-in) [SYNTHDESK_TAXONOMY]")
 	fs.IntVar(&c.StreamReplicas, "stream-replicas", Int(env, "SYNTHDESK_STREAM_REPLICAS", 1), "JetStream replicas of every stream [SYNTHDESK_STREAM_REPLICAS]")
 	fs.StringVar(&c.Replica, "replica", Str(env, "SYNTHDESK_REPLICA", host), "name of this replica in counters [SYNTHDESK_REPLICA]")
@@ -85,34 +85,35 @@ func (c *Common) LoadTaxonomy() (*taxonomy.Taxonomy, error) {
 }
 
 // Run connects to NATS, ensures the topology, serves the operator endpoint
-// and runs stage until ctx ends. cfg is completed with the connection,
-// logger, metrics and common settings.
-func Run(ctx context.Context, name string, c Common, log zerolog.Logger, cfg pipeline.Config, stage func(context.Context, pipeline.Config) error) error {
+// and runs stage until ctx ends, through pipeline.Assemble as `synthdesk
+// run` does. met is the registry the operator endpoint serves: pass the one
+// the stage's own parts already report to (the generator's LLM set), or
+// nil for a new one.
+func Run(ctx context.Context, c Common, log zerolog.Logger, met *telemetry.Metrics, stage pipeline.Stage) error {
+	if err := stage.Validate(); err != nil {
+		return err
+	}
 	tax, err := c.LoadTaxonomy()
 	if err != nil {
 		return err
 	}
-	c.NATS.Name = "synthdesk-" + name
+	c.NATS.Name = "synthdesk-" + stage.Name()
 	conn, err := connect(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	cfg.Conn, cfg.Log, cfg.Taxonomy, cfg.Replica, cfg.Concurrency = conn, log, tax, c.Replica, c.Concurrency
-	if cfg.Metrics == nil {
-		cfg.Metrics = telemetry.NewMetrics()
+	if met == nil {
+		met = telemetry.NewMetrics()
 	}
-	cfg.Defaults()
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
+	d := pipeline.Deps{Conn: conn, Log: log, Metrics: met, Taxonomy: tax, Replica: c.Replica, Concurrency: c.Concurrency}
 	go func() {
-		if err := telemetry.Serve(ctx, c.HTTPAddr, cfg.Metrics, conn.Ready); err != nil {
+		if err := telemetry.Serve(ctx, c.HTTPAddr, met, conn.Ready); err != nil {
 			log.Error().Err(err).Str("addr", c.HTTPAddr).Msg("operator endpoint stopped")
 		}
 	}()
 	log.Info().Str("taxonomy", tax.Hash()).Msg("started")
-	err = stage(ctx, cfg)
+	err = pipeline.Assemble(ctx, d, nil, stage)
 	log.Info().Err(err).Msg("stopped")
 	return err
 }

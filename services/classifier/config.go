@@ -5,7 +5,7 @@ import (
 	"flag"
 
 	"github.com/rs/zerolog"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/classifier"
 	"github.com/synthdesk/synthdesk/pkg/service"
 )
 
@@ -25,5 +25,5 @@ func loadConfig(args []string, env service.Env) (config, error) {
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {
-	return service.Run(ctx, "classifier", c.Common, log, pipeline.Config{}, pipeline.RunClassifier)
+	return service.Run(ctx, c.Common, log, nil, classifier.Config{})
 }

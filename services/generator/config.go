@@ -7,14 +7,15 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/service"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
 type config struct {
-	Common   service.Common
-	LLM      service.LLMFlags
-	Pipeline pipeline.Config
+	Common    service.Common
+	LLM       generator.LLMFlags
+	Generator generator.Config
 }
 
 // loadConfig reads flags over environment defaults and validates them all.
@@ -23,10 +24,10 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	fs := flag.NewFlagSet("generator", flag.ContinueOnError)
 	c.Common.Bind(fs, env)
 	c.LLM.Bind(fs, env)
-	service.BindLayout(fs, env, &c.Pipeline)
-	service.BindOutputs(fs, env, &c.Pipeline.Outputs)
-	fs.IntVar(&c.Pipeline.MaxSamples, "max-samples", service.Int(env, "SYNTHDESK_MAX_SAMPLES", 10_000_000), "largest request accepted [SYNTHDESK_MAX_SAMPLES]")
-	fs.IntVar(&c.Pipeline.TaskSize, "task-size", service.Int(env, "SYNTHDESK_TASK_SIZE", 32), "slots per generator task [SYNTHDESK_TASK_SIZE]")
+	service.BindLayout(fs, env, &c.Generator.Layout)
+	service.BindOutputs(fs, env, &c.Generator.Outputs)
+	fs.IntVar(&c.Generator.MaxSamples, "max-samples", service.Int(env, "SYNTHDESK_MAX_SAMPLES", pipeline.DefaultMaxSamples), "largest request accepted [SYNTHDESK_MAX_SAMPLES]")
+	fs.IntVar(&c.Generator.TaskSize, "task-size", service.Int(env, "SYNTHDESK_TASK_SIZE", pipeline.DefaultTaskSize), "slots per generator task [SYNTHDESK_TASK_SIZE]")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -34,12 +35,12 @@ func loadConfig(args []string, env service.Env) (config, error) {
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {
-	c.Pipeline.Metrics = telemetry.NewMetrics()
-	c.LLM.Config.Metrics = c.Pipeline.Metrics
+	met := telemetry.NewMetrics()
+	c.LLM.Config.Metrics = met
 	llms, err := c.LLM.Build()
 	if err != nil {
 		return err
 	}
-	c.Pipeline.LLM = llms
-	return service.Run(ctx, "generator", c.Common, log, c.Pipeline, pipeline.RunGenerator)
+	c.Generator.LLM = llms
+	return service.Run(ctx, c.Common, log, met, c.Generator)
 }

@@ -5,13 +5,13 @@ import (
 	"flag"
 
 	"github.com/rs/zerolog"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
+	"github.com/synthdesk/synthdesk/pkg/pipeline/validator"
 	"github.com/synthdesk/synthdesk/pkg/service"
 )
 
 type config struct {
 	Common service.Common
-	Judge  service.JudgeFlags
+	Judge  validator.JudgeFlags
 }
 
 // loadConfig reads flags over environment defaults and validates them all.
@@ -31,5 +31,5 @@ func run(ctx context.Context, c config, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return service.Run(ctx, "validator", c.Common, log, pipeline.Config{Judge: j}, pipeline.RunValidator)
+	return service.Run(ctx, c.Common, log, nil, validator.Config{Judge: j})
 }

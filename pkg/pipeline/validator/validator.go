@@ -1,4 +1,9 @@
-package pipeline
+// Package validator is the validator stage's adapter, the quality gate:
+// it checks each labeled record (pkg/quality, pkg/admission), optionally
+// has an LLM judge score it, decides admission through the job's ledger
+// (ledger.go) and sends accepted records to the sink, rejected ones to the
+// job's rejected subject and regeneration tasks back to the generator.
+package validator
 
 import (
 	"cmp"
@@ -9,6 +14,8 @@ import (
 
 	"github.com/synthdesk/synthdesk/pkg/admission"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/llm/judge"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
@@ -21,39 +28,60 @@ const ReasonDeadLetter = "dead_letter"
 // quality.min_score.
 const ReasonLowScore = "low_quality_score"
 
+// Config is the validator's settings.
+type Config struct {
+	// Judge optionally scores each record that passes the checks
+	// (quality_score); nil means no judging.
+	Judge *judge.Judge
+}
+
+// Name is the stage's name.
+func (Config) Name() string { return pipeline.StageValidator }
+
+// Validate has nothing to check: every judge setting is checked when the
+// judge is built.
+func (Config) Validate() error { return nil }
+
+// settings is what the gate reads: the shared dependencies and its own.
+type settings struct {
+	pipeline.Deps
+	Config
+}
+
 // gate is the validator stage: checks, label gate and admission.
 type gate struct {
-	cfg     *Config
+	cfg     *settings
 	jobs    *bus.Jobs
-	cache   *JobCache
+	cache   *pipeline.JobCache
 	ledgers *ledgers
-	cnt     *Recorder
+	cnt     *pipeline.Recorder
 	met     *telemetry.Metrics
 }
 
-// RunValidator runs the quality gate until ctx ends. It also turns dead
+// Run runs the quality gate until ctx ends. It also turns dead
 // letters of the generator and the classifier into rejections of their
 // slots, so a poisoned message never leaves a job short silently.
-func RunValidator(ctx context.Context, cfg Config) error {
-	cfg.Defaults()
+func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
+	d.SetDefaults()
+	cfg := settings{Deps: d, Config: c}
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {
 		return err
 	}
-	g := &gate{cfg: &cfg, jobs: jobs, cache: NewJobCache(jobs, cfg.Taxonomy), ledgers: newLedgers(cfg.Conn),
-		cnt: NewRecorder(jobs, StageValidator, cfg.Replica), met: cfg.Metrics}
+	g := &gate{cfg: &cfg, jobs: jobs, cache: pipeline.NewJobCache(jobs, cfg.Taxonomy), ledgers: newLedgers(cfg.Conn),
+		cnt: pipeline.NewRecorder(jobs, pipeline.StageValidator, cfg.Replica), met: cfg.Metrics}
 	go g.cnt.Run(ctx, 500*time.Millisecond, cfg.Log)
-	go WatchPending(ctx, &cfg, StageValidator, bus.StreamValidate, StageValidator)
+	go pipeline.WatchPending(ctx, &cfg.Deps, pipeline.StageValidator, bus.StreamValidate, pipeline.StageValidator)
 	go func() { _ = g.cache.Watch(ctx) }()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- Consume(ctx, &cfg, bus.ConsumerSpec{
+		errc <- pipeline.Consume(ctx, &cfg.Deps, bus.ConsumerSpec{
 			Stage: "validator-dead-letters", Stream: bus.StreamDead, Durable: "validator-dead-letters",
 			Filter: bus.SubjectDead + ".*", Concurrency: 1,
 		}, g.deadLetter)
 	}()
-	err = Consume(ctx, &cfg, bus.ConsumerSpec{
-		Stage: StageValidator, Stream: bus.StreamValidate, Durable: StageValidator,
+	err = pipeline.Consume(ctx, &cfg.Deps, bus.ConsumerSpec{
+		Stage: pipeline.StageValidator, Stream: bus.StreamValidate, Durable: pipeline.StageValidator,
 		MaxAckPending: 4 * cfg.Concurrency,
 		// Records are settled after the ledger's group commit, outside the
 		// handler: a delivery limit would drop a record silently instead of
@@ -67,8 +95,8 @@ func RunValidator(ctx context.Context, cfg Config) error {
 }
 
 func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
-	b := record.Batch{Conversations: make([]record.Conversation, 0, g.cfg.TaskSize)}
-	if err := Decode(m, &b); err != nil {
+	b := record.Batch{Conversations: make([]record.Conversation, 0, pipeline.DefaultTaskSize)}
+	if err := pipeline.Decode(m, &b); err != nil {
 		return err
 	}
 	info, err := g.cache.Get(ctx, b.JobID)
@@ -126,7 +154,7 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 
 // check runs the record checks and the label gate and returns the reasons
 // to reject it.
-func (g *gate) check(info *JobInfo, c *record.Conversation) ([]string, string) {
+func (g *gate) check(info *pipeline.JobInfo, c *record.Conversation) ([]string, string) {
 	var reasons []string
 	var detail string
 	switch {
@@ -151,7 +179,7 @@ func (g *gate) check(info *JobInfo, c *record.Conversation) ([]string, string) {
 // records in one message; and one task regenerating the rejected slots.
 // A redelivered batch gets the same decisions, hence the same messages
 // under the same ids.
-func (g *gate) follow(ctx context.Context, jl *jobLedger, info *JobInfo, convs []record.Conversation, es []admission.Entry, details []string, out *bus.Outbox) error {
+func (g *gate) follow(ctx context.Context, jl *jobLedger, info *pipeline.JobInfo, convs []record.Conversation, es []admission.Entry, details []string, out *bus.Outbox) error {
 	job := &info.Job
 	if err := jl.storeSeal(ctx, g.jobs, job.ID); err != nil {
 		return err
@@ -195,7 +223,7 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *JobInfo, convs [
 		for n < len(accepted) && accepted[n].Index/int64(job.BatchRows) == part {
 			n++
 		}
-		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), MsgID(job, accepted[0].Conversation.ConversationID), PackJSON(accepted[:n]))
+		out.Add(bus.AcceptedSubject(partitionOf(job, accepted[0].Index)), pipeline.MsgID(job, accepted[0].Conversation.ConversationID), pipeline.PackJSON(accepted[:n]))
 		accepted = accepted[n:]
 	}
 	// The validator's counters are the ledger's totals, not counts of
@@ -207,10 +235,10 @@ func (g *gate) follow(ctx context.Context, jl *jobLedger, info *JobInfo, convs [
 		}
 	}
 	if len(rejected) > 0 {
-		out.Add(bus.RejectedSubject(job.ID), MsgID(job, rejected[0].Conversation.ConversationID), PackJSON(rejected))
+		out.Add(bus.RejectedSubject(job.ID), pipeline.MsgID(job, rejected[0].Conversation.ConversationID), pipeline.PackJSON(rejected))
 	}
 	if len(regen.Slots) > 0 {
-		out.Add(bus.SubjectGenerate, MsgID(job, regenID), MustJSON(&regen))
+		out.Add(bus.SubjectGenerate, pipeline.MsgID(job, regenID), pipeline.MustJSON(&regen))
 	}
 	return nil
 }
@@ -229,9 +257,9 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	reason := m.Header.Get(bus.HeaderReason)
 	var convs []record.Conversation
 	switch stage {
-	case StageGenerator:
+	case pipeline.StageGenerator:
 		var task record.Task
-		if err := Decode(m, &task); err != nil {
+		if err := pipeline.Decode(m, &task); err != nil {
 			return nil
 		}
 		for _, s := range task.Slots {
@@ -240,9 +268,9 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 				Slot: s.Index, Attempt: s.Attempt, Split: s.Split, RequestedIntent: s.Intent,
 			})
 		}
-	case StageClassifier:
+	case pipeline.StageClassifier:
 		var b record.Batch
-		if err := Decode(m, &b); err != nil {
+		if err := pipeline.Decode(m, &b); err != nil {
 			return nil
 		}
 		convs = b.Conversations

@@ -1,10 +1,12 @@
-package pipeline
+package sink
 
 import (
 	"cmp"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 )
 
 // generatorNames lists the generators of a job's records, most records
@@ -19,8 +21,8 @@ func generatorNames(counts map[string]int64) string {
 
 // cost is the job's cost from the generator's counter, nil when no price
 // was known.
-func cost(c Counters) *float64 {
-	n, ok := c[CounterCost]
+func cost(c pipeline.Counters) *float64 {
+	n, ok := c[pipeline.CounterCost]
 	if !ok {
 		return nil
 	}

@@ -1,4 +1,9 @@
-package pipeline
+// Package sink is the sink stage's adapter: it holds accepted records
+// until their Parquet part is complete, writes the part to the job's output
+// (pkg/dataset, pkg/store) and only then acks them (sink.go); it finishes
+// each job with its manifest, report and _SUCCESS (finalize.go), and ends
+// jobs that stopped or stalled (ending.go).
+package sink
 
 import (
 	"bytes"
@@ -15,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
@@ -59,12 +65,79 @@ const sinkGrace = 20 * time.Second
 // complete the part.
 const staleAfter = time.Minute
 
+// Config is the sink's settings.
+type Config struct {
+	// Layout must be the generators' (records per part, partitions).
+	pipeline.Layout
+	// Output is the default output, for requests that name none.
+	Output string
+	// S3 is the object store's settings, for s3:// outputs.
+	S3 store.S3Config
+	// Outputs confines the outputs requests may name; the zero policy
+	// allows any.
+	Outputs store.Policy
+	// Compression is the Parquet compression: snappy or zstd.
+	Compression string
+	// AckWait is how long the messages a sink replica holds stay hidden
+	// from the others after it dies; a live replica keeps them alive
+	// however long their part takes to fill.
+	AckWait time.Duration
+	// PinnedTTL is how long a sink replica keeps its partitions after it
+	// stops pulling (died) before a standby replica takes them. A replica
+	// that stops cleanly gives them up at once.
+	PinnedTTL time.Duration
+	// NoProgress is how long a job may go without any stage counter moving
+	// before the sink ends it as failed, for requests that do not set
+	// no_progress_seconds.
+	NoProgress time.Duration
+	// Fault, when set, is called at named points ("uploaded", "acked"); a
+	// non-nil error makes the sink stop at once without acking, as if the
+	// process had been killed. Used by crash tests.
+	Fault func(point string) error
+}
+
+// Name is the stage's name.
+func (Config) Name() string { return pipeline.StageSink }
+
+// SetDefaults fills zero fields.
+func (c *Config) SetDefaults() {
+	c.Layout.SetDefaults()
+	if c.Compression == "" {
+		c.Compression = pipeline.DefaultCompression
+	}
+	if c.AckWait == 0 {
+		c.AckWait = pipeline.DefaultSinkAckWait
+	}
+	if c.PinnedTTL == 0 {
+		c.PinnedTTL = pipeline.DefaultSinkPinnedTTL
+	}
+	if c.NoProgress == 0 {
+		c.NoProgress = pipeline.DefaultNoProgress
+	}
+}
+
+// Validate reports every problem at once, defaults applied.
+func (c Config) Validate() error {
+	c.SetDefaults()
+	errs := []error{c.Layout.Validate(), c.Outputs.Validate()}
+	if c.Compression != dataset.CompressionSnappy && c.Compression != dataset.CompressionZstd {
+		errs = append(errs, fmt.Errorf("compression %q is not one of snappy, zstd", c.Compression))
+	}
+	return errors.Join(errs...)
+}
+
+// settings is what the sink reads: the shared dependencies and its own.
+type settings struct {
+	pipeline.Deps
+	Config
+}
+
 type sink struct {
-	cfg    *Config
+	cfg    *settings
 	jobs   *bus.Jobs
-	cache  *JobCache
+	cache  *pipeline.JobCache
 	stores *stores
-	cnt    *Recorder
+	cnt    *pipeline.Recorder
 	crash  context.CancelFunc
 
 	// wctx is the context of part writes: it outlives a stop by the grace
@@ -90,11 +163,16 @@ type sink struct {
 	anyMoved time.Time
 }
 
-// RunSink writes accepted records as Parquet parts and finishes jobs until
+// Run writes accepted records as Parquet parts and finishes jobs until
 // ctx ends. It checks the default output at start-up and fails fast on
 // wrong credentials or a missing bucket.
-func RunSink(ctx context.Context, cfg Config) error {
-	cfg.Defaults()
+func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
+	d.SetDefaults()
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	cfg := settings{Deps: d, Config: c}
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {
 		return err
@@ -112,8 +190,8 @@ func RunSink(ctx context.Context, cfg Config) error {
 	defer wcancel()
 	stopWrites := context.AfterFunc(ctx, func() { time.AfterFunc(sinkGrace, wcancel) })
 	defer stopWrites()
-	s := &sink{cfg: &cfg, jobs: jobs, cache: NewJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash, wctx: wctx,
-		cnt:     NewRecorder(jobs, StageSink, cfg.Replica),
+	s := &sink{cfg: &cfg, jobs: jobs, cache: pipeline.NewJobCache(jobs, cfg.Taxonomy), stores: st, crash: crash, wctx: wctx,
+		cnt:     pipeline.NewRecorder(jobs, pipeline.StageSink, cfg.Replica),
 		batches: map[batchKey]*openBatch{}, written: map[batchKey]bool{}, finalizing: map[string]bool{}, seen: map[string]*partStats{},
 		progress: map[string]*jobProgress{},
 		flushes:  make(chan struct{}, 2), stopped: make(chan struct{})}
@@ -128,9 +206,9 @@ func RunSink(ctx context.Context, cfg Config) error {
 	errc := make(chan error, cfg.Partitions)
 	for p := range cfg.Partitions {
 		go func() {
-			errc <- Consume(ctx, &cfg, bus.ConsumerSpec{
-				Stage: StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
-				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", PinnedTTL: cfg.SinkPinnedTTL, AckWait: cfg.SinkAckWait,
+			errc <- pipeline.Consume(ctx, &cfg.Deps, bus.ConsumerSpec{
+				Stage: pipeline.StageSink, Stream: bus.StreamAccepted, Durable: fmt.Sprintf("sink-p%d", p),
+				Filter: bus.AcceptedSubject(p), PriorityGroup: "sink", PinnedTTL: cfg.PinnedTTL, AckWait: cfg.AckWait,
 				MaxAckPending: s.pendingLimit(), Concurrency: 2, MaxDeliver: -1, Grace: sinkGrace,
 			}, s.handle)
 		}()
@@ -147,8 +225,8 @@ func RunSink(ctx context.Context, cfg Config) error {
 // handle holds a message of accepted records (all of one part, in index
 // order) in its part's batch; the batch is flushed when complete.
 func (s *sink) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
-	recs := make([]record.Accepted, 0, s.cfg.TaskSize)
-	if err := Decode(m, &recs); err != nil {
+	recs := make([]record.Accepted, 0, pipeline.DefaultTaskSize)
+	if err := pipeline.Decode(m, &recs); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
@@ -376,8 +454,8 @@ func (s *sink) flush(ctx context.Context, key batchKey, b *openBatch) {
 	if s.fault("acked") {
 		return
 	}
-	s.cnt.Add(key.job, "rows", file.Rows)
-	s.cnt.Add(key.job, "parts", 1)
+	s.cnt.Add(key.job, pipeline.CounterRows, file.Rows)
+	s.cnt.Add(key.job, pipeline.CounterParts, 1)
 	log.Info().Int64("rows", file.Rows).Int64("bytes", file.Bytes).Msg("part written")
 	s.maybeFinalize(ctx, key.job)
 }
@@ -524,7 +602,7 @@ func (s *sink) relieveLocked() {
 // and some, even if every message carried a single record.
 func (s *sink) pendingLimit() int { return 2*s.cfg.BatchRows + 1024 }
 
-func outputOf(job *record.Job, cfg *Config) string {
+func outputOf(job *record.Job, cfg *settings) string {
 	if job.Request.Output != "" {
 		return job.Request.Output
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package validator
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/synthdesk/synthdesk/pkg/admission"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/quality"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
@@ -49,14 +50,14 @@ type jobLedger struct {
 	sealed atomic.Bool
 	// figures are the ledger's totals as of the last append or reload,
 	// for the validator's counters.
-	figures atomic.Pointer[Counters]
+	figures atomic.Pointer[pipeline.Counters]
 }
 
 // snapshotFigures records the ledger's totals; mu held.
 func (jl *jobLedger) snapshotFigures() {
-	f := Counters{"accepted": jl.l.Accepted(), "regenerated": int64(jl.l.Regenerations()), "abandoned": jl.l.Abandoned()}
+	f := pipeline.Counters{pipeline.CounterAccepted: jl.l.Accepted(), pipeline.CounterRegenerated: int64(jl.l.Regenerations()), pipeline.CounterAbandoned: jl.l.Abandoned()}
 	for r, n := range jl.l.Reasons() {
-		f["rejected_"+r] = n
+		f[pipeline.CounterRejected(r)] = n
 	}
 	jl.figures.Store(&f)
 }
@@ -212,7 +213,7 @@ func (jl *jobLedger) commit(ctx context.Context, batch []*pendingDecision) {
 			answer(results, nil)
 			return
 		}
-		ack, err := jl.conn.JS.Publish(ctx, jl.subject, PackJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
+		ack, err := jl.conn.JS.Publish(ctx, jl.subject, pipeline.PackJSON(entries), jetstream.WithExpectLastSequencePerSubject(jl.last))
 		if err == nil {
 			jl.last = ack.Sequence
 			jl.sealed.Store(jl.l.Sealed())
@@ -284,7 +285,7 @@ func (jl *jobLedger) sync(ctx context.Context) error {
 				return err
 			}
 			var entries []admission.Entry
-			if err := UnpackJSON(msg.Data(), &entries); err != nil {
+			if err := pipeline.UnpackJSON(msg.Data(), &entries); err != nil {
 				return fmt.Errorf("ledger %s seq %d: %w", jl.subject, meta.Sequence.Stream, err)
 			}
 			for _, e := range entries {

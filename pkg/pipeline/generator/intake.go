@@ -1,4 +1,4 @@
-package pipeline
+package generator
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/noise"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
@@ -22,7 +23,7 @@ import (
 // stores the job and publishes the generator tasks that cover its slots,
 // recording in the job how far publishing got (see resume.go).
 type intake struct {
-	cfg  *Config
+	cfg  *settings
 	jobs *bus.Jobs
 	// crash stops the generator at once, as a killed process would stop;
 	// called when cfg.Fault says so.
@@ -74,7 +75,7 @@ func (in *intake) start(ctx context.Context, data []byte) record.IntakeReply {
 		// its seal, or is sealed and finishing, is answered as it is; a
 		// cancelled or stopped one is reopened and its tasks republished
 		// (see reopen).
-		if job, err = Reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
+		if job, err = pipeline.Reopen(ctx, in.jobs, prev, in.cfg.Log); err != nil {
 			return record.IntakeReply{Error: err.Error()}
 		}
 		if reopened := job.Epoch > prev.Epoch; !reopened && (record.Terminal(job.Status) || job.Sealed) {
@@ -116,7 +117,7 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 		return plannedJob{}, err
 	}
 	req.ApplyDefaults()
-	tax, err := JobTaxonomy(&req, in.cfg.Taxonomy)
+	tax, err := pipeline.JobTaxonomy(&req, in.cfg.Taxonomy)
 	if err != nil {
 		return plannedJob{}, fmt.Errorf("%w: %w", record.ErrInvalidRequest, err)
 	}

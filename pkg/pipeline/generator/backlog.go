@@ -1,4 +1,4 @@
-package pipeline
+package generator
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 )
 
 // backlog tracks how many messages wait downstream of the generator: for
@@ -38,8 +39,8 @@ func (b *backlog) watch(ctx context.Context) {
 func (b *backlog) read(ctx context.Context) int64 {
 	var n int64
 	for _, c := range []struct{ stream, durable string }{
-		{bus.StreamClassify, StageClassifier},
-		{bus.StreamValidate, StageValidator},
+		{bus.StreamClassify, pipeline.StageClassifier},
+		{bus.StreamValidate, pipeline.StageValidator},
 	} {
 		if cons, err := b.conn.JS.Consumer(ctx, c.stream, c.durable); err == nil {
 			if info, err := cons.Info(ctx); err == nil {

@@ -1,4 +1,4 @@
-package pipeline
+package generator
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
@@ -44,7 +45,7 @@ func (in *intake) publishTasks(ctx context.Context, job record.Job) error {
 			if err != nil {
 				return err
 			}
-			out.Add(bus.SubjectGenerate, MsgID(&job, TaskID(job.ID, i)), b)
+			out.Add(bus.SubjectGenerate, pipeline.MsgID(&job, TaskID(job.ID, i)), b)
 		}
 		if err := in.cfg.Conn.PublishAll(ctx, &out); err != nil {
 			return err

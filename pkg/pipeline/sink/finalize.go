@@ -1,4 +1,4 @@
-package pipeline
+package sink
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/quality"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/report"
 	"github.com/synthdesk/synthdesk/pkg/store"
@@ -90,7 +91,7 @@ func (s *sink) endWithoutManifest(ctx context.Context, job record.Job, parts int
 	reason = fmt.Sprintf("%s; %d parts recorded; manifest not written: %v", reason, parts, cause)
 	_, err := s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
 		if j.Status != record.StatusRunning {
-			return errNotRunning
+			return pipeline.ErrNotRunning
 		}
 		j.Status, j.FinishedAt, j.Reason = status, time.Now().UTC(), reason
 		if status == record.StatusFailed {
@@ -98,7 +99,7 @@ func (s *sink) endWithoutManifest(ctx context.Context, job record.Job, parts int
 		}
 		return nil
 	})
-	if errors.Is(err, errNotRunning) {
+	if errors.Is(err, pipeline.ErrNotRunning) {
 		return nil
 	}
 	if err == nil {
@@ -222,15 +223,18 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		}
 	}
 	s.cnt.Flush(ctx, s.cfg.Log)
-	counts, err := StageCounts(ctx, s.jobs, job.ID)
+	counts, err := pipeline.StageCounts(ctx, s.jobs, job.ID)
 	if err != nil {
 		return err
 	}
 	m.Stages = map[string]map[string]int64{}
 	for stage, c := range counts {
-		m.Stages[stage] = c
+		m.Stages[stage] = make(map[string]int64, len(c))
+		for k, v := range c {
+			m.Stages[stage][string(k)] = v
+		}
 	}
-	m.LLM = llmFigures(counts[StageGenerator])
+	m.LLM = llmFigures(counts[pipeline.StageGenerator])
 	m.LLM.Generator = generatorNames(m.Quality.Generators)
 	finished := time.Now().UTC()
 	m.Timing = dataset.Timing{CreatedAt: job.CreatedAt, FinishedAt: finished, Seconds: finished.Sub(job.CreatedAt).Seconds()}
@@ -255,7 +259,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	}
 	_, err = s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
 		if j.Status != record.StatusRunning || (job.Stop != nil && j.Stop == nil) {
-			return errNotRunning // finished by another replica, or reopened
+			return pipeline.ErrNotRunning // finished by another replica, or reopened
 		}
 		j.Status, j.FinishedAt, j.Reason = m.Status, finished, m.Reason
 		if m.Status == record.StatusFailed {
@@ -266,7 +270,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 		}
 		return nil
 	})
-	if errors.Is(err, errNotRunning) {
+	if errors.Is(err, pipeline.ErrNotRunning) {
 		err = nil
 	}
 	if err == nil {
@@ -343,7 +347,7 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 			n++
 			meta, _ := msg.Metadata()
 			var rs []record.Rejected
-			_ = UnpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
+			_ = pipeline.UnpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
 			for _, r := range rs {
 				if seen[r.Conversation.ConversationID] {
 					continue
@@ -372,18 +376,18 @@ func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job
 	return files, nil
 }
 
-func llmFigures(c Counters) dataset.LLMFigures {
+func llmFigures(c pipeline.Counters) dataset.LLMFigures {
 	errs := map[string]int64{}
 	for k, v := range c {
-		if kind, ok := strings.CutPrefix(k, "llm_error_"); ok {
+		if kind, ok := k.LLMErrorKind(); ok {
 			errs[kind] = v
 		}
 	}
 	return dataset.LLMFigures{
 		Errors: errs,
-		Calls:  c["llm_calls"], Retries: c["llm_retries"], PromptTokens: c["prompt_tokens"],
-		CompletionTokens: c["completion_tokens"], TokensEstimated: c["tokens_estimated"] > 0,
-		LLMSeconds: float64(c["llm_millis"]) / 1000, GenerationFailed: c["generation_failed"],
+		Calls:  c[pipeline.CounterLLMCalls], Retries: c[pipeline.CounterLLMRetries], PromptTokens: c[pipeline.CounterPromptTokens],
+		CompletionTokens: c[pipeline.CounterCompletionTokens], TokensEstimated: c[pipeline.CounterTokensEstimated] > 0,
+		LLMSeconds: float64(c[pipeline.CounterLLMMillis]) / 1000, GenerationFailed: c[pipeline.CounterGenerationFailed],
 		Cost: cost(c),
 	}
 }

@@ -1,13 +1,13 @@
-package pipeline
+package sink
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
@@ -21,11 +21,6 @@ import (
 // jobScanEvery is how often a sink rereads every job state.
 const jobScanEvery = 30 * time.Second
 
-// DefaultNoProgress is how long a job may go without any stage counter
-// moving before a sink fails it, unless the request or the sink's
-// configuration says otherwise. It must exceed the time one generator task
-// takes (32 conversations by default) on the slowest LLM in use.
-const DefaultNoProgress = 10 * time.Minute
 
 var errJobStopped = errors.New("job stopped")
 
@@ -124,7 +119,7 @@ func (s *sink) checkProgress(ctx context.Context) {
 	s.mu.Unlock()
 	type idleJob struct {
 		job    record.Job
-		counts map[string]Counters
+		counts map[string]pipeline.Counters
 		moved  time.Time
 	}
 	var idle []idleJob
@@ -133,7 +128,7 @@ func (s *sink) checkProgress(ctx context.Context) {
 		if err != nil || job.Status != record.StatusRunning || job.Stop != nil {
 			continue
 		}
-		counts, err := StageCounts(ctx, s.jobs, id)
+		counts, err := pipeline.StageCounts(ctx, s.jobs, id)
 		if err != nil {
 			continue
 		}
@@ -163,10 +158,10 @@ func (s *sink) checkProgress(ctx context.Context) {
 }
 
 // failStuck ends a job without progress as failed, naming the stage.
-func (s *sink) failStuck(ctx context.Context, job record.Job, counts map[string]Counters, idle time.Duration) {
+func (s *sink) failStuck(ctx context.Context, job record.Job, counts map[string]pipeline.Counters, idle time.Duration) {
 	stage, why := stuckStage(&job, counts)
 	reason := fmt.Sprintf("no progress for %s: %s", idle.Round(time.Second), why)
-	if _, err := StopJob(ctx, s.jobs, job.ID, record.Stop{Status: record.StatusFailed, Stage: stage, Reason: reason}); err != nil {
+	if _, err := pipeline.StopJob(ctx, s.jobs, job.ID, record.Stop{Status: record.StatusFailed, Stage: stage, Reason: reason}); err != nil {
 		s.cfg.Log.Warn().Err(err).Str("job", job.ID).Msg("stuck job not stopped; retrying")
 		return
 	}
@@ -177,31 +172,31 @@ func (s *sink) failStuck(ctx context.Context, job record.Job, counts map[string]
 
 // stuckStage names the stage a job without progress waits on, and why:
 // the first stage whose input was not all passed on.
-func stuckStage(j *record.Job, c map[string]Counters) (stage, why string) {
-	g, cl, v, sk := c[StageGenerator], c[StageClassifier], c[StageValidator], c[StageSink]
-	generated := g["generated"]
-	decided := v["accepted"] + v["regenerated"] + v["abandoned"]
+func stuckStage(j *record.Job, c map[string]pipeline.Counters) (stage, why string) {
+	g, cl, v, sk := c[pipeline.StageGenerator], c[pipeline.StageClassifier], c[pipeline.StageValidator], c[pipeline.StageSink]
+	generated := g[pipeline.CounterGenerated]
+	decided := v[pipeline.CounterAccepted] + v[pipeline.CounterRegenerated] + v[pipeline.CounterAbandoned]
 	switch {
 	case j.Sealed:
-		return StageSink, fmt.Sprintf("sealed with %d accepted, %d rows written and the job not finalized (see the sink's log: output unreachable?)", j.Accepted, sk["rows"])
-	case cl["labeled"]+g["generation_failed"] < generated:
-		return StageClassifier, fmt.Sprintf("%d of %d generated conversations labeled", cl["labeled"], generated)
+		return pipeline.StageSink, fmt.Sprintf("sealed with %d accepted, %d rows written and the job not finalized (see the sink's log: output unreachable?)", j.Accepted, sk[pipeline.CounterRows])
+	case cl[pipeline.CounterLabeled]+g[pipeline.CounterGenerationFailed] < generated:
+		return pipeline.StageClassifier, fmt.Sprintf("%d of %d generated conversations labeled", cl[pipeline.CounterLabeled], generated)
 	case decided < generated:
-		return StageValidator, fmt.Sprintf("%d of %d generated conversations decided", decided, generated)
-	case v["accepted"] > sk["rows"] && decided >= int64(j.Request.Samples):
-		return StageSink, fmt.Sprintf("%d of %d accepted rows written", sk["rows"], v["accepted"])
+		return pipeline.StageValidator, fmt.Sprintf("%d of %d generated conversations decided", decided, generated)
+	case v[pipeline.CounterAccepted] > sk[pipeline.CounterRows] && decided >= int64(j.Request.Samples):
+		return pipeline.StageSink, fmt.Sprintf("%d of %d accepted rows written", sk[pipeline.CounterRows], v[pipeline.CounterAccepted])
 	}
-	why = fmt.Sprintf("%d conversations generated, %d accepted of %d", generated, v["accepted"], j.Request.Samples)
+	why = fmt.Sprintf("%d conversations generated, %d accepted of %d", generated, v[pipeline.CounterAccepted], j.Request.Samples)
 	var errs []string
 	for k, n := range g {
-		if kind, ok := strings.CutPrefix(k, "llm_error_"); ok {
+		if kind, ok := k.LLMErrorKind(); ok {
 			errs = append(errs, fmt.Sprintf("%s %d", kind, n))
 		}
 	}
 	if len(errs) > 0 {
 		why += fmt.Sprintf("; LLM errors: %v", errs)
 	}
-	return StageGenerator, why
+	return pipeline.StageGenerator, why
 }
 
 // progressStages are the stages whose counters measure a job's progress:
@@ -209,11 +204,11 @@ func stuckStage(j *record.Job, c map[string]Counters) (stage, why string) {
 // decisions, and the sink's count rows and parts written. The generator's
 // and classifier's also move on redelivered work that decides nothing
 // new (a task taken again after a stall downstream), so they do not count.
-var progressStages = []string{StageValidator, StageSink}
+var progressStages = []string{pipeline.StageValidator, pipeline.StageSink}
 
 // countsKey is a value that changes whenever a counter of the progress
 // stages does.
-func countsKey(c map[string]Counters) string {
+func countsKey(c map[string]pipeline.Counters) string {
 	var sum, n int64
 	for _, stage := range progressStages {
 		for _, v := range c[stage] {
@@ -238,8 +233,8 @@ func (s *sink) failOnBadOutput(ctx context.Context, jobID string, err error) {
 	if !errors.Is(err, store.ErrBadCredentials) && !errors.Is(err, store.ErrNoBucket) {
 		return
 	}
-	if _, serr := StopJob(ctx, s.jobs, jobID, record.Stop{Status: record.StatusFailed, Stage: StageSink, Reason: err.Error()}); serr == nil {
-		s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, StageSink).Inc()
+	if _, serr := pipeline.StopJob(ctx, s.jobs, jobID, record.Stop{Status: record.StatusFailed, Stage: pipeline.StageSink, Reason: err.Error()}); serr == nil {
+		s.cfg.Metrics.JobsStopped.WithLabelValues(record.StatusFailed, pipeline.StageSink).Inc()
 		s.cfg.Log.Error().Err(err).Str("job", jobID).Msg("job output cannot be written: ending the job as failed")
 	}
 }
