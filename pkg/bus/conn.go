@@ -116,6 +116,16 @@ func (c *Conn) Close() {
 	c.NC.Close()
 }
 
+// Abort closes the connection at once, without draining: pending
+// publishes are lost and held messages are left to their AckWait, as when
+// the process is killed. Used to simulate a crash.
+func (c *Conn) Abort() {
+	if c == nil || c.NC == nil {
+		return
+	}
+	c.NC.Close()
+}
+
 // Jobs is the job store; valid after Ensure.
 func (c *Conn) Jobs() (*Jobs, error) {
 	if c.jobs == nil {

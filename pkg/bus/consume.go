@@ -351,23 +351,29 @@ func (w *worker) process(ctx context.Context, raw jetstream.Msg, graceOver <-cha
 		w.pin.set(raw.Headers().Get(headerPinID))
 	}
 	w.tr.add(raw)
-	m := &Msg{Subject: raw.Subject(), Data: raw.Data(), Header: raw.Headers(), Delivered: delivered, raw: raw, tr: w.tr}
+	m := &Msg{Subject: raw.Subject(), Data: raw.Data(), Header: raw.Headers(), Delivered: delivered, raw: raw, tr: w.tr, spec: w.spec}
 	w.out.reset()
 	err = w.h(ctx, m, &w.out)
 	if m.held {
 		return
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		futures, perr := w.conn.publishAsync(&w.out)
 		w.settle <- settlement{raw: raw, delivered: delivered, futures: futures, err: perr}
-	case errors.Is(err, errDeadLettered) || IsPermanent(err):
-		w.tr.remove(raw)
-		_ = raw.TermWithReason(truncate(err.Error(), 200))
-	default:
-		w.tr.remove(raw)
-		_ = raw.NakWithDelay(w.spec.nakDelay(delivered))
+		return
 	}
+	w.tr.remove(raw)
+	settleFailed(raw, err, w.spec.nakDelay(delivered))
+}
+
+// settleFailed terminates a message whose error is final (dead-lettered
+// or permanent) and naks it with delay otherwise.
+func settleFailed(raw jetstream.Msg, err error, delay time.Duration) {
+	if errors.Is(err, errDeadLettered) || IsPermanent(err) {
+		_ = raw.TermWithReason(truncate(err.Error(), 200))
+		return
+	}
+	_ = raw.NakWithDelay(delay)
 }
 
 // transient logs an error of the message iterator that does not end it,
@@ -383,7 +389,12 @@ func (w *worker) transient(err error) {
 // headerPinID carries the pin id on messages of a pinned-client consumer.
 const headerPinID = "Nats-Pin-Id"
 
+// nakDelay is the retry delay after a message's delivered-th delivery
+// failed; a nil spec (a message built outside Run) retries at once.
 func (s *ConsumerSpec) nakDelay(delivered uint64) time.Duration {
+	if s == nil {
+		return 0
+	}
 	d := s.NakDelay
 	for i := uint64(1); i < delivered && d < s.NakMaxDelay; i++ {
 		d *= 2

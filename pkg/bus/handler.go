@@ -19,6 +19,11 @@ type Msg struct {
 	raw  jetstream.Msg
 	tr   *tracker
 	held bool
+	// spec is the consumer the message came from (nil outside Run); dead
+	// is the stage's dead-letter path (nil without the DeadLetter
+	// middleware). Held.Done settles with them.
+	spec *ConsumerSpec
+	dead *deadLetterer
 }
 
 // Handler is the one shape of every stage's message handler.
@@ -29,7 +34,13 @@ type Msg struct {
 // message is redelivered after a delay that grows with its delivery count.
 // An error wrapped with Permanent means the message can never succeed: it
 // is terminated and copied to the stage's dead-letter subject with the
-// reason.
+// reason; so is a message whose last allowed delivery (MaxDeliver) failed.
+//
+// A handler that calls m.Hold() takes over the message's settlement: its
+// error and out are ignored, and the holder later calls Held.Done with the
+// outcome, which the same rule settles (nil: ack; ordinary error: retry
+// after the growing delay; permanent or last delivery: dead letter). The
+// holder publishes its own outputs (PublishAll) before calling Done(nil).
 type Handler func(ctx context.Context, m *Msg, out *Outbox) error
 
 // Middleware wraps a Handler with cross-cutting behaviour.

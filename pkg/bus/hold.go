@@ -16,7 +16,11 @@ import (
 // consumer stops, the messages still held after the grace period are
 // handed back (Nak) for another replica to take at once. Used by stages
 // that batch or settle asynchronously.
+//
+// Settle a held message once, with Done (preferred: it follows the
+// Handler rule) or with Ack or Nak. Safe to settle from any goroutine.
 type Held struct {
+	m   *Msg
 	raw jetstream.Msg
 	tr  *tracker
 }
@@ -25,7 +29,32 @@ type Held struct {
 // the handler returns; the handler's error and outbox are then ignored.
 func (m *Msg) Hold() *Held {
 	m.held = true
-	return &Held{raw: m.raw, tr: m.tr}
+	return &Held{m: m, raw: m.raw, tr: m.tr}
+}
+
+// deadLetterTimeout bounds the dead-letter copy of a held message, which
+// has no handler context.
+const deadLetterTimeout = 30 * time.Second
+
+// Done settles the message as the runtime settles a handler's result: nil
+// acks it; an ordinary error naks it with the consumer's delay for its
+// delivery count (ConsumerSpec.NakDelay, growing); an error marked
+// Permanent, or an ordinary error on the last allowed delivery, copies it
+// to the stage's dead-letter subject with the reason and terminates it
+// (with the DeadLetter middleware; without it the message is terminated,
+// or naked). A failed dead-letter copy naks the message instead.
+func (h *Held) Done(err error) {
+	defer h.tr.remove(h.raw)
+	if err == nil {
+		_ = h.raw.Ack()
+		return
+	}
+	if h.m.dead != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), deadLetterTimeout)
+		err = h.m.dead.handle(ctx, h.m, err)
+		cancel()
+	}
+	settleFailed(h.raw, err, h.m.spec.nakDelay(h.m.Delivered))
 }
 
 // Ack acknowledges the message.

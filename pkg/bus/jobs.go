@@ -13,7 +13,10 @@ import (
 
 // Errors of the job store.
 var (
-	ErrJobNotFound = errors.New("job not found")
+	// ErrNotFound is matched (errors.Is) by every read of a key that is
+	// not stored, ErrJobNotFound included.
+	ErrNotFound    = errors.New("not found")
+	ErrJobNotFound = fmt.Errorf("job %w", ErrNotFound)
 	ErrJobExists   = errors.New("job already exists")
 )
 
@@ -53,7 +56,7 @@ func (j *Jobs) Create(ctx context.Context, job record.Job) error {
 func (j *Jobs) Get(ctx context.Context, id string) (record.Job, error) {
 	var job record.Job
 	_, err := j.GetJSON(ctx, Key(id, "state"), &job)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return job, fmt.Errorf("%w: %s", ErrJobNotFound, id)
 	}
 	return job, err
@@ -66,7 +69,7 @@ func (j *Jobs) Update(ctx context.Context, id string, fn func(*record.Job) error
 	for {
 		var job record.Job
 		rev, err := j.GetJSON(ctx, key, &job)
-		if errors.Is(err, jetstream.ErrKeyNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			return job, fmt.Errorf("%w: %s", ErrJobNotFound, id)
 		}
 		if err != nil {
@@ -102,11 +105,16 @@ func (j *Jobs) PutJSON(ctx context.Context, key string, v any) error {
 	return nil
 }
 
-// GetJSON decodes the value under key into v and returns its revision.
+// GetJSON decodes the value under key into v and returns its revision. A
+// key that is not stored gives an error matching ErrNotFound (and, for
+// callers written against the client library, jetstream.ErrKeyNotFound).
 func (j *Jobs) GetJSON(ctx context.Context, key string, v any) (uint64, error) {
 	e, err := j.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return 0, fmt.Errorf("job store %s: %w: %w", key, ErrNotFound, err)
+	}
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("job store get %s: %w", key, err)
 	}
 	if err := json.Unmarshal(e.Value(), v); err != nil {
 		return 0, fmt.Errorf("job store %s: %w", key, err)

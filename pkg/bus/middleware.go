@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
@@ -60,28 +61,47 @@ func Observe(stage string, log zerolog.Logger, met *telemetry.Metrics) Middlewar
 // last allowed delivery, to the stage's dead-letter subject with the
 // reason, then lets the runtime terminate it. If the copy cannot be
 // stored the message is retried instead: nothing is dropped silently.
+// Messages the handler holds get the same treatment when their holder
+// settles them with Held.Done.
 func DeadLetter(c *Conn, stage string, maxDeliver int, met *telemetry.Metrics) Middleware {
-	counter := met.DeadLetters.WithLabelValues(stage)
+	d := &deadLetterer{conn: c, stage: stage, maxDeliver: maxDeliver, counter: met.DeadLetters.WithLabelValues(stage)}
 	return func(next Handler) Handler {
 		return func(ctx context.Context, m *Msg, out *Outbox) error {
+			m.dead = d
 			err := next(ctx, m, out)
 			if err == nil || m.held {
 				return err
 			}
-			if !IsPermanent(err) && (maxDeliver <= 0 || m.Delivered < uint64(maxDeliver)) {
-				return err
-			}
-			h := nats.Header{}
-			h.Set(HeaderReason, truncate(err.Error(), 1000))
-			h.Set(HeaderStage, stage)
-			h.Set(HeaderSubject, m.Subject)
-			h.Set(HeaderDelivered, strconv.FormatUint(m.Delivered, 10))
-			msg := &nats.Msg{Subject: DeadSubject(stage), Data: m.Data, Header: h}
-			if _, perr := c.JS.PublishMsg(ctx, msg); perr != nil {
-				return fmt.Errorf("dead-letter copy failed (%v) after: %w", perr, err)
-			}
-			counter.Inc()
-			return fmt.Errorf("%w: %w", errDeadLettered, err)
+			return d.handle(ctx, m, err)
 		}
 	}
+}
+
+// deadLetterer is the dead-letter path of one stage. Safe for concurrent
+// use.
+type deadLetterer struct {
+	conn       *Conn
+	stage      string
+	maxDeliver int
+	counter    prometheus.Counter
+}
+
+// handle returns err unchanged while m may still be retried; otherwise it
+// copies m to the dead-letter subject and returns err marked with
+// errDeadLettered, so the runtime terminates m.
+func (d *deadLetterer) handle(ctx context.Context, m *Msg, err error) error {
+	if !IsPermanent(err) && (d.maxDeliver <= 0 || m.Delivered < uint64(d.maxDeliver)) {
+		return err
+	}
+	h := nats.Header{}
+	h.Set(HeaderReason, truncate(err.Error(), 1000))
+	h.Set(HeaderStage, d.stage)
+	h.Set(HeaderSubject, m.Subject)
+	h.Set(HeaderDelivered, strconv.FormatUint(m.Delivered, 10))
+	msg := &nats.Msg{Subject: DeadSubject(d.stage), Data: m.Data, Header: h}
+	if _, perr := d.conn.JS.PublishMsg(ctx, msg); perr != nil {
+		return fmt.Errorf("dead-letter copy failed (%v) after: %w", perr, err)
+	}
+	d.counter.Inc()
+	return fmt.Errorf("%w: %w", errDeadLettered, err)
 }
