@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"time"
-
 )
 
 // WatchPending publishes the number of messages waiting for a stage's

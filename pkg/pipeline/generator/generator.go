@@ -184,7 +184,6 @@ func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
 // the records of one task.
 const maxBacklog = 3000
 
-
 func countUsage(cnt *pipeline.Recorder, job string, u llm.Usage) {
 	cnt.Add(job, pipeline.CounterLLMCalls, int64(u.Calls))
 	cnt.Add(job, pipeline.CounterLLMRetries, int64(u.Retries))

@@ -12,8 +12,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/synthdesk/synthdesk/pkg/bus"
-	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/noise"
+	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/store"

@@ -25,4 +25,3 @@ func (o LLMObserver) ObserveCall(kind llm.ErrorKind, u llm.Usage, d time.Duratio
 	o.Metrics.LLMTokens.WithLabelValues(o.Backend, "completion").Add(float64(u.CompletionTokens))
 	o.Metrics.LLMCallSeconds.WithLabelValues(o.Backend).Observe(d.Seconds())
 }
-

@@ -21,7 +21,6 @@ import (
 // jobScanEvery is how often a sink rereads every job state.
 const jobScanEvery = 30 * time.Second
 
-
 var errJobStopped = errors.New("job stopped")
 
 // watchJobs follows every job's state until ctx ends.
