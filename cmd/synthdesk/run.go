@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/llm/judge"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
@@ -176,7 +177,7 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return err
 	}
 	defer release()
-	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: dir})
+	srv, err := embedded.Start(embedded.Config{StoreDir: dir})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
@@ -131,7 +132,7 @@ func TestDuplicatePublishIsStoredOnce(t *testing.T) {
 }
 
 func TestUnauthenticatedClientIsRefused(t *testing.T) {
-	s := bustest.ServerWith(t, bus.EmbeddedConfig{User: "synth", Password: "canary-secret-8731"})
+	s := bustest.ServerWith(t, embedded.Config{User: "synth", Password: "canary-secret-8731"})
 	ctx := context.Background()
 	_, err := bus.Connect(ctx, bus.Config{URL: s.ClientURL()})
 	if err == nil {

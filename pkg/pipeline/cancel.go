@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
@@ -32,8 +31,8 @@ type CancelReply struct {
 // ServeCancel answers cancel requests (queue group "cancel", served by
 // the generator replicas alongside the intake) until ctx ends.
 func ServeCancel(ctx context.Context, cfg *Deps, jobs *bus.Jobs) error {
-	sub, err := cfg.Conn.NC.QueueSubscribe(bus.SubjectCancel, "cancel", func(m *nats.Msg) {
-		reply := cancelJob(ctx, jobs, m.Data)
+	return cfg.Conn.Serve(ctx, bus.SubjectCancel, "cancel", func(ctx context.Context, data []byte) []byte {
+		reply := cancelJob(ctx, jobs, data)
 		if reply.Error == "" {
 			cfg.Log.Info().Str("job", reply.JobID).Str("status", reply.Status).Msg("job cancel requested")
 			if reply.Stopping {
@@ -41,15 +40,8 @@ func ServeCancel(ctx context.Context, cfg *Deps, jobs *bus.Jobs) error {
 			}
 		}
 		b, _ := json.Marshal(reply)
-		if err := m.Respond(b); err != nil {
-			cfg.Log.Warn().Err(err).Msg("cancel reply not sent")
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("serve %s: %w", bus.SubjectCancel, err)
-	}
-	<-ctx.Done()
-	return sub.Drain()
+		return b
+	}, bus.ServeLog(cfg.Log))
 }
 
 func cancelJob(ctx context.Context, jobs *bus.Jobs, data []byte) CancelReply {
@@ -71,20 +63,12 @@ func Cancel(ctx context.Context, conn *bus.Conn, jobID string) (CancelReply, err
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	body, _ := json.Marshal(CancelRequest{JobID: jobID})
-	msg, err := conn.NC.RequestWithContext(ctx, bus.SubjectCancel, body)
-	for delay := 50 * time.Millisecond; errors.Is(err, nats.ErrNoResponders); delay = min(2*delay, 2*time.Second) {
-		select {
-		case <-ctx.Done():
-			return CancelReply{}, fmt.Errorf("no generator answered on %s (is one running?): %w", bus.SubjectCancel, err)
-		case <-time.After(delay):
-		}
-		msg, err = conn.NC.RequestWithContext(ctx, bus.SubjectCancel, body)
-	}
+	data, err := conn.Request(ctx, bus.SubjectCancel, body)
 	if err != nil {
 		return CancelReply{}, fmt.Errorf("no generator answered on %s (is one running?): %w", bus.SubjectCancel, err)
 	}
 	var reply CancelReply
-	if err := json.Unmarshal(msg.Data, &reply); err != nil {
+	if err := json.Unmarshal(data, &reply); err != nil {
 		return reply, fmt.Errorf("cancel reply: %w", err)
 	}
 	if reply.Error != "" {

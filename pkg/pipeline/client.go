@@ -2,11 +2,8 @@ package pipeline
 
 import (
 	"context"
-	"errors"
-
 	"encoding/json"
 	"fmt"
-	"github.com/nats-io/nats.go"
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -18,22 +15,14 @@ import (
 func Submit(ctx context.Context, conn *bus.Conn, req []byte) (record.IntakeReply, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	msg, err := conn.NC.RequestWithContext(ctx, bus.SubjectRequests, req)
 	// A generator that is starting or restarting has no subscriber yet:
-	// wait for one within the deadline.
-	for delay := 50 * time.Millisecond; errors.Is(err, nats.ErrNoResponders); delay = min(2*delay, 2*time.Second) {
-		select {
-		case <-ctx.Done():
-			return record.IntakeReply{}, fmt.Errorf("no intake answered on %s (is a generator running?): %w", bus.SubjectRequests, err)
-		case <-time.After(delay):
-		}
-		msg, err = conn.NC.RequestWithContext(ctx, bus.SubjectRequests, req)
-	}
+	// Request waits for one within the deadline.
+	data, err := conn.Request(ctx, bus.SubjectRequests, req)
 	if err != nil {
 		return record.IntakeReply{}, fmt.Errorf("no intake answered on %s (is a generator running?): %w", bus.SubjectRequests, err)
 	}
 	var reply record.IntakeReply
-	if err := json.Unmarshal(msg.Data, &reply); err != nil {
+	if err := json.Unmarshal(data, &reply); err != nil {
 		return reply, fmt.Errorf("intake reply: %w", err)
 	}
 	if reply.Error != "" {

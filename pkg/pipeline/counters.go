@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/record"
@@ -136,7 +135,7 @@ func (c *Recorder) save(ctx context.Context, id string) error {
 	if !loaded {
 		var saved Counters
 		rev, err := c.store.GetJSON(ctx, key, &saved)
-		if errors.Is(err, jetstream.ErrKeyNotFound) {
+		if errors.Is(err, bus.ErrNotFound) {
 			saved, rev, err = Counters{}, 0, nil
 		}
 		if err != nil {

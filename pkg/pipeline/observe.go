@@ -17,14 +17,8 @@ func WatchPending(ctx context.Context, cfg *Deps, stage, stream, durable string)
 			return
 		case <-t.C:
 		}
-		cons, err := cfg.Conn.JS.Consumer(ctx, stream, durable)
-		if err != nil {
-			continue
+		if n, err := cfg.Conn.Pending(ctx, stream, durable); err == nil {
+			g.Set(float64(n))
 		}
-		info, err := cons.Info(ctx)
-		if err != nil {
-			continue
-		}
-		g.Set(float64(info.NumPending + uint64(info.NumAckPending)))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
+	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/service"
 )
@@ -18,7 +19,7 @@ import (
 // OpenAI key carrying canary values and checks no log line shows them.
 func TestSecretsStayOutOfLogs(t *testing.T) {
 	const canary = "canary-7c1f-secret"
-	srv := bustest.ServerWith(t, bus.EmbeddedConfig{User: "svc", Password: canary})
+	srv := bustest.ServerWith(t, embedded.Config{User: "svc", Password: canary})
 	var logs bytes.Buffer
 	log := zerolog.New(&logs)
 	c := service.Common{NATS: bus.Config{URL: srv.ClientURL(), User: "svc", Password: canary}, HTTPAddr: "127.0.0.1:0", Concurrency: 2, StreamReplicas: 1, Replica: "t"}

@@ -9,6 +9,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/service"
+	"github.com/synthdesk/synthdesk/pkg/service/outputs"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
@@ -25,7 +26,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	c.Common.Bind(fs, env)
 	c.LLM.Bind(fs, env)
 	service.BindLayout(fs, env, &c.Generator.Layout)
-	service.BindOutputs(fs, env, &c.Generator.Outputs)
+	outputs.Bind(fs, env, &c.Generator.Outputs)
 	fs.IntVar(&c.Generator.MaxSamples, "max-samples", service.Int(env, "SYNTHDESK_MAX_SAMPLES", pipeline.DefaultMaxSamples), "largest request accepted [SYNTHDESK_MAX_SAMPLES]")
 	fs.IntVar(&c.Generator.TaskSize, "task-size", service.Int(env, "SYNTHDESK_TASK_SIZE", pipeline.DefaultTaskSize), "slots per generator task [SYNTHDESK_TASK_SIZE]")
 	if err := fs.Parse(args); err != nil {

@@ -10,21 +10,22 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/synthdesk/synthdesk/pkg/bus"
+	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 )
 
 // Server starts an embedded NATS server with JetStream and returns it; it
 // is shut down when the test ends.
 func Server(t testing.TB) *server.Server {
 	t.Helper()
-	return ServerWith(t, bus.EmbeddedConfig{})
+	return ServerWith(t, embedded.Config{})
 }
 
 // ServerWith is Server with options (auth); StoreDir and Listen are set.
-func ServerWith(t testing.TB, cfg bus.EmbeddedConfig) *server.Server {
+func ServerWith(t testing.TB, cfg embedded.Config) *server.Server {
 	t.Helper()
 	cfg.StoreDir = t.TempDir()
 	cfg.Listen = true
-	s, err := bus.StartEmbedded(cfg)
+	s, err := embedded.Start(cfg)
 	if err != nil {
 		t.Fatalf("start nats: %v", err)
 	}

@@ -42,21 +42,14 @@ func (b *backlog) read(ctx context.Context) int64 {
 		{bus.StreamClassify, pipeline.StageClassifier},
 		{bus.StreamValidate, pipeline.StageValidator},
 	} {
-		if cons, err := b.conn.JS.Consumer(ctx, c.stream, c.durable); err == nil {
-			if info, err := cons.Info(ctx); err == nil {
-				n += int64(info.NumPending) + int64(info.NumAckPending)
-			}
+		if p, err := b.conn.Pending(ctx, c.stream, c.durable); err == nil {
+			n += p
 		}
 	}
 	// Accepted records count until delivered to the sink: its partition
 	// consumers hold a part's messages until the part is written.
-	if stream, err := b.conn.JS.Stream(ctx, bus.StreamAccepted); err == nil {
-		infos := stream.ListConsumers(ctx)
-		for info := range infos.Info() {
-			n += int64(info.NumPending)
-		}
-	}
-	return n
+	p, _ := b.conn.ConsumersPending(ctx, bus.StreamAccepted) // a partial sum on error
+	return n + p
 }
 
 // wait returns once the backlog is under the limit, or after a minute

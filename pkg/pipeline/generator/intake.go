@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/noise"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
@@ -33,21 +32,14 @@ type intake struct {
 // serveIntake answers requests on the request subject (queue group
 // "intake", so any number of generator replicas share them) until ctx ends.
 func serveIntake(ctx context.Context, in *intake) error {
-	sub, err := in.cfg.Conn.NC.QueueSubscribe(bus.SubjectRequests, "intake", func(m *nats.Msg) {
-		reply := in.start(ctx, m.Data)
+	return in.cfg.Conn.Serve(ctx, bus.SubjectRequests, "intake", func(ctx context.Context, data []byte) []byte {
+		reply := in.start(ctx, data)
 		if errors.Is(ctx.Err(), context.Canceled) && reply.JobID == "" && reply.Error == "" {
-			return // crashed or stopping mid-publish: no answer, as from a dead process
+			return nil // crashed or stopping mid-publish: no answer, as from a dead process
 		}
 		b, _ := json.Marshal(reply)
-		if err := m.Respond(b); err != nil {
-			in.cfg.Log.Warn().Err(err).Msg("intake reply not sent")
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("serve %s: %w", bus.SubjectRequests, err)
-	}
-	<-ctx.Done()
-	return sub.Drain()
+		return b
+	}, bus.ServeLog(in.cfg.Log))
 }
 
 // start validates data and starts its job; the reply carries the job or

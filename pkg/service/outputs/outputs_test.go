@@ -1,4 +1,4 @@
-package service
+package outputs
 
 import (
 	"flag"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/synthdesk/synthdesk/pkg/service"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
@@ -28,7 +29,7 @@ func TestServicesConfineOutputs(t *testing.T) {
 			var cfg struct{ Outputs store.Policy }
 			fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			BindOutputs(fs, env(tc.env), &cfg.Outputs)
+			Bind(fs, env(tc.env), &cfg.Outputs)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
@@ -41,4 +42,8 @@ func TestServicesConfineOutputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func env(m map[string]string) service.Env {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }
