@@ -280,10 +280,7 @@ func isSubcommand(cmd, word string) bool {
 // isCommand tells whether name is a command of synthdesk, cobra's own
 // (help, completion) included.
 func isCommand(name string) bool {
-	root := cliTree()
-	root.InitDefaultHelpCmd()
-	root.InitDefaultCompletionCmd()
-	for _, c := range root.Commands() {
+	for _, c := range cliTree().Commands() {
 		if c.Name() == name {
 			return true
 		}
@@ -299,9 +296,13 @@ func commandNames() string {
 	return strings.Join(names, ", ")
 }
 
-// cliTree is the command tree, its output discarded.
+// cliTree is the command tree as a run sees it, cobra's help and
+// completion commands included, its output discarded.
 func cliTree() *cobra.Command {
-	return newRoot(strings.NewReader(""), io.Discard, io.Discard)
+	root := newRoot(strings.NewReader(""), io.Discard, io.Discard)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	return root
 }
 
 // helpText is what `synthdesk PATH --help` prints; a command that panics
