@@ -57,15 +57,15 @@ func memoryLimit(mib int64, samples, dedupWindow int) int64 {
 // judge's settings and the output layout (bound by pkg/service, as the
 // services bind them), the evaluation, and the run's own.
 type runFlags struct {
-	rf                                                 requestFlags
-	llmf                                               service.LLMFlags
-	judgef                                             service.JudgeFlags
-	cfg                                                pipeline.Config
-	ef                                                 evalFlags
-	logLevel, cpuProfile, memProfile, stateDir, resume string
-	pprofAddr                                          string
-	memLimit                                           int64
-	noProgress                                         time.Duration
+	rf                               requestFlags
+	llmf                             service.LLMFlags
+	judgef                           service.JudgeFlags
+	cfg                              pipeline.Config
+	ef                               evalFlags
+	logLevel, cpuProfile, memProfile string
+	stateDir, resume, pprofAddr      string
+	memLimit                         int64
+	noProgress                       time.Duration
 }
 
 func newRunCmd() *cobra.Command {
