@@ -2,28 +2,42 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 )
+
+// cancelFlags are cancel's flags.
+type cancelFlags struct {
+	cf   clusterFlags
+	wait bool
+}
+
+func newCancelCmd() *cobra.Command {
+	var o cancelFlags
+	cmd := &cobra.Command{
+		Use:   "cancel [flags] JOB_ID",
+		Short: "cancel a job on a cluster: stages stop, it ends cancelled (--wait follows it)",
+		Args:  oneJobID,
+		RunE: func(c *cobra.Command, args []string) error {
+			return cmdCancel(c.Context(), &o, args[0], c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	fs := cmd.Flags()
+	o.cf.bind(fs)
+	fs.BoolVar(&o.wait, "wait", false, "follow the job until a sink has finished it and print its summary")
+	return cmd
+}
 
 // cmdCancel asks a cluster to cancel a job (request subject
 // synthdesk.v1.cancel): the stages drop its messages and a sink finishes
 // it as cancelled, listing the files written so far in its manifest. With
 // --wait it follows the job until it has ended.
-func cmdCancel(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf clusterFlags
-	cf.bind(fs)
-	wait := fs.Bool("wait", false, "follow the job until a sink has finished it and print its summary")
-	id, err := parseJobArgs(fs, args)
-	if err != nil {
-		return err
-	}
+func cmdCancel(ctx context.Context, o *cancelFlags, id string, stdout, stderr io.Writer) error {
+	cf := &o.cf
 	conn, jobs, err := cf.connect(ctx)
 	if err != nil {
 		return err
@@ -38,7 +52,7 @@ func cmdCancel(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return nil
 	}
 	fmt.Fprintf(stdout, "job %s: cancelling; a sink finishes it as cancelled with the files written so far\n", id)
-	if !*wait {
+	if !o.wait {
 		return nil
 	}
 	return followEnded(ctx, jobs, id, stdout, stderr)

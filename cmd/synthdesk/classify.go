@@ -5,38 +5,52 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
+
+// classifyFlags are classify's flags.
+type classifyFlags struct {
+	in, textCol, taxFiles string
+}
+
+func newClassifyCmd() *cobra.Command {
+	var o classifyFlags
+	cmd := &cobra.Command{
+		Use:   "classify --in FILE [flags]",
+		Short: "label texts from a CSV or JSONL file with the rules",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cmdClassify(c.Context(), &o, c.InOrStdin(), c.OutOrStdout())
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.in, "in", "", "CSV (with a header row) or JSONL file to classify; - reads stdin (required)")
+	fs.StringVar(&o.textCol, "text-col", "text", "column or JSON field holding the text")
+	fs.StringVar(&o.taxFiles, "taxonomy", "", "comma-separated taxonomy files (default: built-in taxonomy)")
+	return cmd
+}
 
 // cmdClassify runs `synthdesk classify`: it labels every row of a CSV or
 // JSONL file and writes one JSON object per row, in input order.
-func cmdClassify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	in := fs.String("in", "", "CSV (with a header row) or JSONL file to classify; - reads stdin (required)")
-	textCol := fs.String("text-col", "text", "column or JSON field holding the text")
-	taxFiles := fs.String("taxonomy", "", "comma-separated taxonomy files (default: built-in taxonomy)")
-	if err := fs.Parse(args); err != nil {
-		return helpOK(err)
-	}
-	if *in == "" {
+func cmdClassify(ctx context.Context, o *classifyFlags, stdin io.Reader, stdout io.Writer) error {
+	if o.in == "" {
 		return fmt.Errorf("classify: --in is required (a file, or - for stdin)")
 	}
-	eng, err := loadEngine(*taxFiles)
+	eng, err := loadEngine(o.taxFiles)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	data, err := readInput(*in, stdin)
+	data, err := readInput(o.in, stdin)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	texts, err := inputTexts(*in, data, *textCol)
+	texts, err := inputTexts(o.in, data, o.textCol)
 	if err != nil {
-		return fmt.Errorf("classify %s: %w", *in, err)
+		return fmt.Errorf("classify %s: %w", o.in, err)
 	}
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/spf13/cobra"
 )
 
 // TestDocumentedCommandsCovered reads every `synthdesk` command line in the
@@ -264,18 +267,21 @@ func flagNames(args []string) []string {
 
 var lowerWord = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
-// isSubcommand tells whether word is a subcommand of cmd: the command's
-// own help names `synthdesk cmd word`.
+// isSubcommand tells whether word is a subcommand of cmd in the command
+// tree (`synthdesk rules eval`).
 func isSubcommand(cmd, word string) bool {
 	if !lowerWord.MatchString(word) || !isCommand(cmd) {
 		return false
 	}
-	return strings.Contains(helpText([]string{cmd}), "synthdesk "+cmd+" "+word)
+	sub, _, err := cliTree().Find([]string{cmd, word})
+	return err == nil && sub.Name() == word && sub.Parent().Name() == cmd
 }
 
+// isCommand tells whether name is a command of synthdesk, cobra's own
+// (help, completion) included.
 func isCommand(name string) bool {
-	for _, c := range commands {
-		if c.name == name {
+	for _, c := range cliTree().Commands() {
+		if c.Name() == name {
 			return true
 		}
 	}
@@ -284,10 +290,19 @@ func isCommand(name string) bool {
 
 func commandNames() string {
 	var names []string
-	for _, c := range commands {
-		names = append(names, c.name)
+	for _, c := range cliTree().Commands() {
+		names = append(names, c.Name())
 	}
 	return strings.Join(names, ", ")
+}
+
+// cliTree is the command tree as a run sees it, cobra's help and
+// completion commands included, its output discarded.
+func cliTree() *cobra.Command {
+	root := newRoot(strings.NewReader(""), io.Discard, io.Discard)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	return root
 }
 
 // helpText is what `synthdesk PATH --help` prints; a command that panics
@@ -304,9 +319,10 @@ func helpText(path []string) (text string) {
 	return out.String() + errOut.String()
 }
 
-// helpLists tells whether a flag set's help lists the flag.
+// helpLists tells whether a flag set's help lists the flag: cobra lists
+// "  -h, --help", "      --out string" and "      --wait[=true|false]".
 func helpLists(help, flag string) bool {
-	return regexp.MustCompile(`(?m)^\s+--?` + regexp.QuoteMeta(flag) + `(\s|$|=)`).MatchString(help)
+	return regexp.MustCompile(`(?m)^\s+(-[a-zA-Z], )?--?` + regexp.QuoteMeta(flag) + `(\s|$|=|\[)`).MatchString(help)
 }
 
 // scriptCoverage returns, per command path run by a script ("run",

@@ -5,11 +5,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/synthdesk/synthdesk/pkg/eval"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
@@ -24,7 +25,7 @@ type evalFlags struct {
 
 // bind registers the flags, each name prefixed (run uses "eval-"); the
 // real sample's flag is prefix+real.
-func (f *evalFlags) bind(fs *flag.FlagSet, prefix string) {
+func (f *evalFlags) bind(fs *pflag.FlagSet, prefix string) {
 	f.seed = 1
 	fs.StringVar(&f.real, prefix+"real", "", "CSV of labeled real requests to test on (train on synthetic, test on real)")
 	fs.StringVar(&f.textCol, prefix+"text-col", "text", "column of the real CSV holding the text")
@@ -81,34 +82,44 @@ func (f *evalFlags) readReal() ([]eval.Example, error) {
 	return xs, nil
 }
 
+// evalCmdFlags are eval's flags: the evaluation's and its output's.
+type evalCmdFlags struct {
+	ef         evalFlags
+	asJSON     bool
+	writeTexts string
+}
+
+func newEvalCmd() *cobra.Command {
+	var o evalCmdFlags
+	cmd := &cobra.Command{
+		Use:   "eval DATASET [DATASET...] [--real sample.csv] [flags]",
+		Short: "measure datasets: train on synthetic, test on real requests; diversity, memorization, A/B",
+		Long: "measure datasets: train on synthetic, test on real requests; diversity, memorization, A/B\n\n" +
+			"DATASET is a job folder (out/job_id=...), an output folder holding one job,\n" +
+			"an s3://bucket/prefix of either, or a Parquet part. Flags may follow the datasets.",
+		RunE: func(c *cobra.Command, args []string) error {
+			return cmdEval(c.Context(), &o, args, c.OutOrStdout())
+		},
+	}
+	fs := cmd.Flags()
+	o.ef.bind(fs, "")
+	fs.Int64Var(&o.ef.seed, "seed", 1, "seed of the classifier, folds, samples and bootstrap")
+	fs.BoolVar(&o.asJSON, "json", false, "print the report as JSON")
+	fs.StringVar(&o.writeTexts, "write-texts", "", "also write the texts and intents of the first dataset used for training to this CSV (text,intent), for other tools")
+	return cmd
+}
+
 // cmdEval evaluates one or more datasets: trained on each, tested on a
 // real sample, side by side with intervals on the differences to the first.
-func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: synthdesk eval DATASET [DATASET...] [--real sample.csv] [flags]")
-		fmt.Fprintln(stderr, "\nDATASET is a job folder (out/job_id=...), an output folder holding one job,")
-		fmt.Fprintln(stderr, "an s3://bucket/prefix of either, or a Parquet part. Flags may follow the datasets.")
-		fmt.Fprintln(stderr, "\nFlags:")
-		fs.PrintDefaults()
-	}
-	var ef evalFlags
-	ef.bind(fs, "")
-	fs.Int64Var(&ef.seed, "seed", 1, "seed of the classifier, folds, samples and bootstrap")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	writeTexts := fs.String("write-texts", "", "also write the texts and intents of the first dataset used for training to this CSV (text,intent), for other tools")
-	sets, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
+// Flags may come before, between or after the datasets.
+func cmdEval(ctx context.Context, o *evalCmdFlags, sets []string, stdout io.Writer) error {
 	if len(sets) == 0 {
 		return fmt.Errorf("%w: give at least one DATASET (a job folder, s3:// prefix or Parquet file)", errUsage)
 	}
-	if err := ef.validate(); err != nil {
+	if err := o.ef.validate(); err != nil {
 		return err
 	}
-	real, err := ef.readReal()
+	real, err := o.ef.readReal()
 	if err != nil {
 		return err
 	}
@@ -118,7 +129,7 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	}
 	var ds []eval.Dataset
 	for _, arg := range sets {
-		d, _, err := loadDataset(ctx, arg, s3, ef.text, nil)
+		d, _, err := loadDataset(ctx, arg, s3, o.ef.text, nil)
 		if err != nil {
 			return err
 		}
@@ -127,37 +138,21 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		}
 		ds = append(ds, d)
 	}
-	if *writeTexts != "" {
-		if err := writeTextsCSV(*writeTexts, ds[0].Examples); err != nil {
+	if o.writeTexts != "" {
+		if err := writeTextsCSV(o.writeTexts, ds[0].Examples); err != nil {
 			return err
 		}
 	}
-	rep, err := ef.evaluate(real, ds)
+	rep, err := o.ef.evaluate(real, ds)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
 	return writeEvalTable(stdout, rep)
-}
-
-// parseInterspersed parses flags that may come before, between or after
-// the positional arguments, and returns the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 func writeTextsCSV(path string, xs []eval.Example) error {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,40 +11,55 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/synthdesk/synthdesk/pkg/llm/llmsim"
 	"github.com/synthdesk/synthdesk/pkg/llm/offline"
 	"github.com/synthdesk/synthdesk/pkg/llm/prompt"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
 
+// llmSimFlags are llm-sim's flags.
+type llmSimFlags struct {
+	host, overflow, faults, models, taxFiles string
+	port, capacity                           int
+	latency, jitter                          time.Duration
+	faultRate                                float64
+	seed                                     int64
+}
+
+func newLLMSimCmd() *cobra.Command {
+	var o llmSimFlags
+	cmd := &cobra.Command{
+		Use:   "llm-sim [flags]",
+		Short: "serve the Ollama and OpenAI chat protocols with simulated answers and faults",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cmdLLMSim(c.Context(), &o, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.host, "host", "127.0.0.1", "address to listen on")
+	fs.IntVar(&o.port, "port", 11435, "port to listen on (0 picks a free one)")
+	fs.DurationVar(&o.latency, "latency", 200*time.Millisecond, "mean service time of one call")
+	fs.DurationVar(&o.jitter, "jitter", 50*time.Millisecond, "service time is drawn uniformly in latency±jitter")
+	fs.IntVar(&o.capacity, "capacity", 32, "calls served at once")
+	fs.StringVar(&o.overflow, "overflow", llmsim.OverflowQueue, "beyond capacity: queue or 429")
+	fs.Float64Var(&o.faultRate, "fault-rate", 0, "probability that a call gets one of --faults")
+	fs.StringVar(&o.faults, "faults", "", "comma-separated faults to inject: all, or "+faultList())
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault and latency draws")
+	fs.StringVar(&o.models, "models", "", "comma-separated model names served (default: any name)")
+	fs.StringVar(&o.taxFiles, "taxonomy", "", "taxonomy files, comma-separated, whose intents the simulator answers (default: built-in); give it the jobs' --taxonomy")
+	return cmd
+}
+
 // cmdLLMSim runs `synthdesk llm-sim`: an Ollama- and OpenAI-compatible
 // model server answering with the offline synthesizer, with configurable
 // latency, capacity and fault injection. It serves until ctx is cancelled.
-func cmdLLMSim(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("llm-sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	host := fs.String("host", "127.0.0.1", "address to listen on")
-	port := fs.Int("port", 11435, "port to listen on (0 picks a free one)")
-	latency := fs.Duration("latency", 200*time.Millisecond, "mean service time of one call")
-	jitter := fs.Duration("jitter", 50*time.Millisecond, "service time is drawn uniformly in latency±jitter")
-	capacity := fs.Int("capacity", 32, "calls served at once")
-	overflow := fs.String("overflow", llmsim.OverflowQueue, "beyond capacity: queue or 429")
-	faultRate := fs.Float64("fault-rate", 0, "probability that a call gets one of --faults")
-	faults := fs.String("faults", "", "comma-separated faults to inject: all, or "+faultList())
-	seed := fs.Int64("seed", 1, "seed of the fault and latency draws")
-	models := fs.String("models", "", "comma-separated model names served (default: any name)")
-	taxFiles := fs.String("taxonomy", "", "taxonomy files, comma-separated, whose intents the simulator answers (default: built-in); give it the jobs' --taxonomy")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	fl, err := llmsim.ParseFaults(*faults)
+func cmdLLMSim(ctx context.Context, o *llmSimFlags, stdout, stderr io.Writer) error {
+	fl, err := llmsim.ParseFaults(o.faults)
 	if err != nil {
 		return fmt.Errorf("llm-sim: --faults: %w", err)
 	}
-	tx, err := taxonomy.Load(splitList(*taxFiles)...)
+	tx, err := taxonomy.Load(splitList(o.taxFiles)...)
 	if err != nil {
 		return fmt.Errorf("%w: llm-sim --taxonomy: %v", errUsage, err)
 	}
@@ -58,13 +71,13 @@ func cmdLLMSim(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 				fmt.Fprintf(stderr, "llm-sim: asked for intent %q, which its taxonomy lacks: the answer leaves that conversation out; start llm-sim with the job's --taxonomy\n", name)
 			}
 		},
-		Latency: *latency, Jitter: *jitter, Capacity: *capacity, Overflow: *overflow,
-		FaultRate: *faultRate, Faults: fl, Seed: *seed, Models: splitList(*models),
+		Latency: o.latency, Jitter: o.jitter, Capacity: o.capacity, Overflow: o.overflow,
+		FaultRate: o.faultRate, Faults: fl, Seed: o.seed, Models: splitList(o.models),
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))
+	ln, err := net.Listen("tcp", net.JoinHostPort(o.host, strconv.Itoa(o.port)))
 	if err != nil {
 		return fmt.Errorf("llm-sim: %w", err)
 	}

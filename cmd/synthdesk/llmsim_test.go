@@ -18,7 +18,7 @@ func TestLLMSimServesUntilCancelled(t *testing.T) {
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- cmdLLMSim(ctx, []string{"--port", "0", "--latency", "0", "--jitter", "0",
+		done <- execute(ctx, "llm-sim", []string{"--port", "0", "--latency", "0", "--jitter", "0",
 			"--fault-rate", "0.5", "--faults", "pii,meta", "--models", "sim-small"}, nil, outW, io.Discard)
 		outW.Close()
 	}()
@@ -68,7 +68,7 @@ func TestLLMSimFlags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr strings.Builder
-			err := cmdLLMSim(context.Background(), tc.args, nil, io.Discard, &stderr)
+			err := execute(context.Background(), "llm-sim", tc.args, nil, io.Discard, &stderr)
 			if tc.wantErr == "" {
 				if err != nil || !strings.Contains(stderr.String(), "-capacity") {
 					t.Fatalf("err = %v, usage %q", err, stderr.String())
@@ -91,7 +91,7 @@ func startLLMSim(t *testing.T, args ...string) (string, *syncBuffer) {
 	stderr := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- cmdLLMSim(ctx, append([]string{"--port", "0", "--latency", "0", "--jitter", "0"}, args...), nil, outW, stderr)
+		done <- execute(ctx, "llm-sim", append([]string{"--port", "0", "--latency", "0", "--jitter", "0"}, args...), nil, outW, stderr)
 		outW.Close()
 	}()
 	t.Cleanup(func() {
@@ -150,7 +150,7 @@ func TestLLMSimCustomTaxonomyJob(t *testing.T) {
 }
 
 func TestLLMSimRefusesABadTaxonomy(t *testing.T) {
-	err := cmdLLMSim(context.Background(), []string{"--taxonomy", "testdata/absent.yaml"}, nil, io.Discard, io.Discard)
+	err := execute(context.Background(), "llm-sim", []string{"--taxonomy", "testdata/absent.yaml"}, nil, io.Discard, io.Discard)
 	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "absent.yaml") {
 		t.Fatalf("err = %v, want a usage error naming the file", err)
 	}

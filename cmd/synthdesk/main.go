@@ -6,30 +6,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
-
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
-}
-
-var commands = []command{
-	{"run", "run a job on this machine: embedded NATS, all four stages, local or S3 output", cmdRun},
-	{"submit", "send a generation request to a cluster and print the job id (--wait follows it)", cmdSubmit},
-	{"status", "show a job's progress on a cluster (--watch follows it)", cmdStatus},
-	{"admin", "operate a cluster: topology shows (and with --apply fixes) how its streams differ from the wanted settings", cmdAdmin},
-	{"eval", "measure datasets: train on synthetic, test on real requests; diversity, memorization, A/B", cmdEval},
-	{"cancel", "cancel a job on a cluster: stages stop, it ends cancelled (--wait follows it)", cmdCancel},
-	{"classify", "label texts from a CSV or JSONL file with the rules", cmdClassify},
-	{"rules", "evaluate (eval) or calibrate (calibrate) the rules on labeled data", cmdRules},
-	{"llm-sim", "serve the Ollama and OpenAI chat protocols with simulated answers and faults", cmdLLMSim},
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -41,6 +25,7 @@ func main() {
 // status, cancel --wait), one per way a job ends; 1 is any other failure.
 const (
 	exitDone        = 0
+	exitFailure     = 1
 	exitUsage       = 2
 	exitPartial     = 3
 	exitFailed      = 4
@@ -48,45 +33,61 @@ const (
 	exitInterrupted = 130
 )
 
-// dispatch runs the named command and returns the process exit code:
-// 0 success (a job done), 1 failure, 2 usage error, 3 a job that ended
-// partial, 4 failed, 5 cancelled, 130 interrupted (SIGINT) before the
-// job ended.
+// dispatch runs the command args name and returns the process exit code:
+// 0 success (a job done) or help, 1 failure, 2 usage error, 3 a job that
+// ended partial, 4 failed, 5 cancelled, 130 interrupted (SIGINT) before
+// the job ended. Each call builds a fresh command tree, so it is safe to
+// call repeatedly (tests do).
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	root := newRoot(stdin, stdout, stderr)
+	if len(args) == 0 {
+		root.InitDefaultHelpCmd()
+		root.InitDefaultCompletionCmd()
+		writeHelp(root, nil)
+		return exitUsage
 	}
-	for _, c := range commands {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, args[1:], stdin, stdout, stderr)
-		var partial *partialError
-		var ended *endedError
-		switch {
-		case err == nil, errors.Is(err, flag.ErrHelp):
-			return exitDone
-		case errors.As(err, &partial):
-			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
-			return exitPartial
-		case errors.As(err, &ended):
-			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
-			return ended.code
-		case errors.Is(err, errUsage):
-			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
-			return 2
-		default:
-			fmt.Fprintln(stderr, "synthdesk "+c.name+":", err)
-			return 1
-		}
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitDone
 	}
-	fmt.Fprintf(stderr, "synthdesk: unknown command %q\n\n", args[0])
-	usage(stderr)
-	return 2
+	fmt.Fprintf(stderr, "%s: %v\n", commandPrefix(cmd), err)
+	if cmd == root && errors.Is(err, errUsage) {
+		fmt.Fprintln(stderr)
+		printUsage(root)
+	}
+	return exitCode(err)
+}
+
+// exitCode is the exit code a command's error ends the process with.
+func exitCode(err error) int {
+	var partial *partialError
+	var ended *endedError
+	switch {
+	case err == nil:
+		return exitDone
+	case errors.As(err, &partial):
+		return exitPartial
+	case errors.As(err, &ended):
+		return ended.code
+	case errors.Is(err, errUsage):
+		return exitUsage
+	default:
+		return exitFailure
+	}
+}
+
+// commandPrefix names the command an error came from, as its messages
+// start: "synthdesk run", and for a subcommand its top command
+// ("synthdesk rules" for rules eval).
+func commandPrefix(cmd *cobra.Command) string {
+	for cmd != nil && cmd.HasParent() && cmd.Parent().HasParent() {
+		cmd = cmd.Parent()
+	}
+	if cmd == nil || !cmd.HasParent() {
+		return "synthdesk"
+	}
+	return "synthdesk " + cmd.Name()
 }
 
 // errUsage marks command-line mistakes.
@@ -105,22 +106,3 @@ type endedError struct {
 }
 
 func (e *endedError) Error() string { return e.msg }
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "synthdesk manufactures labeled synthetic customer-service conversations.")
-	fmt.Fprintln(w, "\nUsage: synthdesk <command> [flags]   (synthdesk <command> --help for its flags)")
-	fmt.Fprintln(w, "\nCommands:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
-}
-
-// parseFlags parses args; a bad flag is a usage error (the flag package has
-// already printed the flags), --help is flag.ErrHelp.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	err := fs.Parse(args)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return err
-}

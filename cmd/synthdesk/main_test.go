@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,14 +21,20 @@ func TestDispatch(t *testing.T) {
 		{name: "help", args: []string{"--help"}, wantCode: 0, wantErr: "Commands:"},
 		{name: "unknown command", args: []string{"frobnicate"}, wantCode: 2, wantErr: `unknown command "frobnicate"`},
 		{name: "run needs an output", args: []string{"run", "--samples", "5"}, wantCode: 2, wantErr: "--out is required"},
-		{name: "run rejects a bad flag", args: []string{"run", "--bogus"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "run rejects a bad flag", args: []string{"run", "--bogus"}, wantCode: 2, wantErr: "synthdesk run: usage: unknown flag: --bogus"},
+		{name: "one-dash long flag names two", args: []string{"run", "-samples", "5"}, wantCode: 2, wantErr: "long flags take two dashes: --samples"},
+		{name: "classify rejects a bad flag", args: []string{"classify", "--bogus"}, wantCode: 2, wantErr: "unknown flag: --bogus"},
+		{name: "help command", args: []string{"help", "run"}, wantCode: 0, wantErr: "--samples int"},
+		{name: "admin needs topology", args: []string{"admin"}, wantCode: 2, wantErr: "the admin subcommand is topology"},
+		{name: "rules needs a subcommand", args: []string{"rules"}, wantCode: 1, wantErr: "a subcommand is required"},
+		{name: "run takes no argument", args: []string{"run", "--out", "x", "extra"}, wantCode: 2, wantErr: `unexpected argument "extra"`},
 		{name: "run help", args: []string{"run", "--help"}, wantCode: 0, wantErr: "-samples"},
 		{name: "bad intents syntax", args: []string{"run", "--out", "x", "--intents", "cancel_order"}, wantCode: 2, wantErr: "is not key=value"},
 		{name: "zero samples", args: []string{"run", "--out", "x", "--samples", "0"}, wantCode: 2, wantErr: "--samples must be at least 1, got 0"},
 		{name: "status needs a job", args: []string{"status"}, wantCode: 2, wantErr: "give exactly one job id"},
 		{name: "submit help", args: []string{"submit", "--help"}, wantCode: 0, wantErr: "-taxonomy"},
 		{name: "submit help lists the cluster", args: []string{"submit", "-h"}, wantCode: 0, wantErr: "-nats"},
-		{name: "submit rejects a bad flag", args: []string{"submit", "--bogus"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "submit rejects a bad flag", args: []string{"submit", "--bogus"}, wantCode: 2, wantErr: "unknown flag: --bogus"},
 		{name: "status help", args: []string{"status", "--help"}, wantCode: 0, wantErr: "-watch"},
 		{name: "run refuses a negative price", args: []string{"run", "--out", t.TempDir(), "--price-in", "-1"}, wantCode: 1, wantErr: "llm.price_in"},
 	}
@@ -115,4 +122,12 @@ func TestMemoryLimit(t *testing.T) {
 			t.Errorf("memoryLimit(%d, %d, %d) = %d, want %d", tc.mib, tc.samples, tc.window, got, tc.want)
 		}
 	}
+}
+
+// execute runs `synthdesk cmd args...` and returns the command's error as
+// dispatch gets it, before it becomes an exit code.
+func execute(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(append(strings.Fields(cmd), args...))
+	return root.ExecuteContext(ctx)
 }

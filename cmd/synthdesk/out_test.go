@@ -1,10 +1,11 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // run resolves a relative --out in the working folder; submit sends it as
@@ -19,7 +20,7 @@ func TestRelativeOutput(t *testing.T) {
 		{"submit", true, func() string { return "team/run1" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := flag.NewFlagSet(tc.name, flag.ContinueOnError)
+			fs := pflag.NewFlagSet(tc.name, pflag.ContinueOnError)
 			fs.SetOutput(io.Discard)
 			rf := requestFlags{remote: tc.remote}
 			rf.bind(fs, tc.remote)

@@ -2,13 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"github.com/synthdesk/synthdesk/pkg/record"
 )
 
@@ -32,7 +32,7 @@ type requestFlags struct {
 
 // bind registers the flags; withLLM adds --llm and --model (run binds the
 // embedded generator's own instead, which the request then inherits).
-func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
+func (f *requestFlags) bind(fs *pflag.FlagSet, withLLM bool) {
 	fs.StringVar(&f.file, "request", "", "JSON request file; other flags override its fields")
 	fs.IntVar(&f.samples, "samples", record.DefaultSamples, "accepted conversations to deliver")
 	fs.Int64Var(&f.seed, "seed", 0, "seed for a reproducible job (default: picked and recorded)")
@@ -62,9 +62,9 @@ func (f *requestFlags) bind(fs *flag.FlagSet, withLLM bool) {
 
 // build returns the request as JSON. Only flags given on the command line
 // override the request file.
-func (f *requestFlags) build(fs *flag.FlagSet) (record.Request, error) {
+func (f *requestFlags) build(fs *pflag.FlagSet) (record.Request, error) {
 	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	fs.Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
 	var r record.Request
 	if f.file != "" {
 		b, err := os.ReadFile(f.file)

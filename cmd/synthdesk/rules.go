@@ -1,17 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/synthdesk/synthdesk/pkg/rules"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 )
@@ -20,23 +20,33 @@ import (
 // the repository root without --out.
 const defaultCalibrationPath = "pkg/taxonomy/default/calibration.yaml"
 
-// cmdRules runs `synthdesk rules eval|calibrate`.
-func cmdRules(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stderr, "usage: synthdesk rules eval --data FILE.csv [--text-col text] [--label-col intent] [--taxonomy a.yaml,b.yaml] [--json]")
-		fmt.Fprintln(stderr, "       synthdesk rules calibrate --data FILE.csv [--out calibration.yaml] [--taxonomy ...]")
-		if len(args) == 0 {
-			return errors.New("rules: a subcommand is required: eval or calibrate")
-		}
-		return nil
+// rulesUsage shows the subcommands of rules.
+const rulesUsage = `  synthdesk rules eval --data FILE.csv [--text-col text] [--label-col intent] [--taxonomy a.yaml,b.yaml] [--json]
+  synthdesk rules calibrate --data FILE.csv [--out calibration.yaml] [--taxonomy ...]`
+
+// newRulesCmd builds `synthdesk rules eval|calibrate`; rules alone says
+// which subcommand to give.
+func newRulesCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "rules",
+		Short:   "evaluate (eval) or calibrate (calibrate) the rules on labeled data",
+		Example: rulesUsage,
+		RunE:    rulesSubcommand,
 	}
-	switch args[0] {
-	case "eval":
-		return rulesEval(ctx, args[1:], stdout, stderr)
-	case "calibrate":
-		return rulesCalibrate(ctx, args[1:], stdout, stderr)
+	cmd.AddCommand(newRulesEvalCmd(), newRulesCalibrateCmd())
+	return cmd
+}
+
+// rulesSubcommand runs when rules is given no known subcommand.
+func rulesSubcommand(c *cobra.Command, args []string) error {
+	if len(args) > 0 && args[0] == "help" {
+		return c.Help()
 	}
-	return fmt.Errorf("rules: unknown subcommand %q; use eval or calibrate", args[0])
+	if len(args) > 0 {
+		return fmt.Errorf("rules: unknown subcommand %q; use eval or calibrate", args[0])
+	}
+	fmt.Fprintln(c.ErrOrStderr(), "usage:\n"+rulesUsage)
+	return errors.New("rules: a subcommand is required: eval or calibrate")
 }
 
 // dataFlags are the flags shared by eval and calibrate.
@@ -44,7 +54,7 @@ type dataFlags struct {
 	data, textCol, labelCol, taxonomy string
 }
 
-func (d *dataFlags) register(fs *flag.FlagSet) {
+func (d *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.data, "data", "", "labeled CSV file with a header row (required)")
 	fs.StringVar(&d.textCol, "text-col", "text", "column holding the text")
 	fs.StringVar(&d.labelCol, "label-col", "intent", "column holding the intent label")
@@ -63,28 +73,43 @@ func (d *dataFlags) load() (*rules.Engine, []rules.Example, error) {
 	return eng, exs, err
 }
 
-func rulesEval(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rules eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var d dataFlags
-	d.register(fs)
-	asJSON := fs.Bool("json", false, "write the report as JSON")
-	top := fs.Int("top", 10, "confusions and least accurate rules to show")
-	if err := fs.Parse(args); err != nil {
-		return helpOK(err)
+// rulesEvalFlags are rules eval's flags.
+type rulesEvalFlags struct {
+	d      dataFlags
+	asJSON bool
+	top    int
+}
+
+func newRulesEvalCmd() *cobra.Command {
+	var o rulesEvalFlags
+	cmd := &cobra.Command{
+		Use:   "eval --data FILE.csv [flags]",
+		Short: "report the rules' accuracy, calibration, confusions and weakest rules on labeled data",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return rulesEval(&o, c.OutOrStdout())
+		},
 	}
+	fs := cmd.Flags()
+	o.d.register(fs)
+	fs.BoolVar(&o.asJSON, "json", false, "write the report as JSON")
+	fs.IntVar(&o.top, "top", 10, "confusions and least accurate rules to show")
+	return cmd
+}
+
+func rulesEval(o *rulesEvalFlags, stdout io.Writer) error {
+	d := &o.d
 	eng, exs, err := d.load()
 	if err != nil {
 		return fmt.Errorf("rules eval: %w", err)
 	}
 	rep := eng.Evaluate(exs)
 	rep.Rules = eng.Diagnostics(exs)
-	if *asJSON {
+	if o.asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	printReport(stdout, eng, rep, *top)
+	printReport(stdout, eng, rep, o.top)
 	return nil
 }
 
@@ -105,16 +130,30 @@ func printReport(w io.Writer, eng *rules.Engine, r rules.Report, top int) {
 	}
 }
 
-func rulesCalibrate(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rules calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var d dataFlags
-	d.register(fs)
-	out := fs.String("out", "", "calibration YAML to write (default "+defaultCalibrationPath+" when run from the repository root)")
-	if err := fs.Parse(args); err != nil {
-		return helpOK(err)
+// rulesCalibrateFlags are rules calibrate's flags.
+type rulesCalibrateFlags struct {
+	d   dataFlags
+	out string
+}
+
+func newRulesCalibrateCmd() *cobra.Command {
+	var o rulesCalibrateFlags
+	cmd := &cobra.Command{
+		Use:   "calibrate --data FILE.csv [flags]",
+		Short: "fit the rules' confidence calibration on labeled data and write it as YAML",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return rulesCalibrate(&o, c.OutOrStdout())
+		},
 	}
-	path := *out
+	fs := cmd.Flags()
+	o.d.register(fs)
+	fs.StringVar(&o.out, "out", "", "calibration YAML to write (default "+defaultCalibrationPath+" when run from the repository root)")
+	return cmd
+}
+
+func rulesCalibrate(o *rulesCalibrateFlags, stdout io.Writer) error {
+	d := &o.d
+	path := o.out
 	if path == "" {
 		if _, err := os.Stat(filepath.Dir(defaultCalibrationPath)); err != nil {
 			return errors.New("rules calibrate: --out is required outside the repository root")
@@ -226,12 +265,4 @@ func readCSV(r io.Reader, cols ...string) ([][]string, error) {
 		}
 		out = append(out, row)
 	}
-}
-
-// helpOK turns a --help request into success.
-func helpOK(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return err
 }

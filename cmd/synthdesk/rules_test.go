@@ -47,7 +47,7 @@ func TestClassifyFormats(t *testing.T) {
 				in = writeFile(t, tt.file, tt.content)
 			}
 			var out, errb bytes.Buffer
-			err := cmdClassify(context.Background(), append([]string{"--in", in}, tt.args...), strings.NewReader(tt.stdin), &out, &errb)
+			err := execute(context.Background(), "classify", append([]string{"--in", in}, tt.args...), strings.NewReader(tt.stdin), &out, &errb)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestClassifyErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			if err := cmdClassify(context.Background(), tt.args, strings.NewReader(""), &out, &errb); err == nil {
+			if err := execute(context.Background(), "classify", tt.args, strings.NewReader(""), &out, &errb); err == nil {
 				t.Error("want an error")
 			}
 		})
@@ -96,7 +96,7 @@ func TestClassifyErrors(t *testing.T) {
 func TestRulesEval(t *testing.T) {
 	data := writeFile(t, "dev.csv", labeledCSV)
 	var out, errb bytes.Buffer
-	if err := cmdRules(context.Background(), []string{"eval", "--data", data, "--json"}, nil, &out, &errb); err != nil {
+	if err := execute(context.Background(), "rules", []string{"eval", "--data", data, "--json"}, nil, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	var rep struct {
@@ -112,7 +112,7 @@ func TestRulesEval(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 	out.Reset()
-	if err := cmdRules(context.Background(), []string{"eval", "--data", data}, nil, &out, &errb); err != nil {
+	if err := execute(context.Background(), "rules", []string{"eval", "--data", data}, nil, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"accuracy 0.8000", "macro_f1", "ece", "top confusions", "review -> unknown"} {
@@ -126,7 +126,7 @@ func TestRulesCalibrate(t *testing.T) {
 	data := writeFile(t, "dev.csv", labeledCSV)
 	dst := filepath.Join(t.TempDir(), "cal.yaml")
 	var out, errb bytes.Buffer
-	if err := cmdRules(context.Background(), []string{"calibrate", "--data", data, "--out", dst}, nil, &out, &errb); err != nil {
+	if err := execute(context.Background(), "rules", []string{"calibrate", "--data", data, "--out", dst}, nil, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	intents := writeFile(t, "intents.yaml", "extends: default\n")
@@ -155,7 +155,7 @@ func TestRulesUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			err := cmdRules(context.Background(), tt.args, nil, &out, &errb)
+			err := execute(context.Background(), "rules", tt.args, nil, &out, &errb)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("err = %v, want error %v", err, tt.wantErr)
 			}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
@@ -57,42 +59,76 @@ func memoryLimit(mib int64, samples, dedupWindow int) int64 {
 	return 180<<20 + 8*int64(samples) + 117*int64(kept)
 }
 
+// runFlags are run's flags: the request, the embedded generator's and
+// judge's settings and the output layout (bound by pkg/service, as the
+// services bind them), the evaluation, and the run's own.
+type runFlags struct {
+	rf                               requestFlags
+	llmf                             generator.LLMFlags
+	judgef                           validator.JudgeFlags
+	layout                           pipeline.Layout
+	concurrency                      int
+	compression                      string
+	ef                               evalFlags
+	logLevel, cpuProfile, memProfile string
+	stateDir, resume, pprofAddr      string
+	memLimit                         int64
+	noProgress                       time.Duration
+}
+
+func newRunCmd() *cobra.Command {
+	var o runFlags
+	cmd := &cobra.Command{
+		Use:   "run --out DIR|s3://bucket/prefix [flags]",
+		Short: "run a job on this machine: embedded NATS, all four stages, local or S3 output",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cmdRun(c.Context(), &o, c.Flags(), c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	o.bind(cmd.Flags())
+	return cmd
+}
+
+func (o *runFlags) bind(fs *pflag.FlagSet) {
+	o.rf.bind(fs, false)
+	// The generator's settings read the same environment as the service
+	// (OPENAI_API_KEY, SYNTHDESK_LLM_*), so keys never go on a command line.
+	services := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	o.llmf.Bind(services, os.LookupEnv)
+	o.judgef.Bind(services, os.LookupEnv)
+	service.BindLayout(services, noEnv, &o.layout)
+	addGoFlags(fs, services)
+	fs.IntVar(&o.concurrency, "concurrency", pipeline.DefaultConcurrency, "handler goroutines per stage")
+	fs.StringVar(&o.compression, "compression", pipeline.DefaultCompression, "Parquet compression: snappy or zstd")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log level of the stages (logs go to stderr)")
+	fs.Int64Var(&o.memLimit, "mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (180 MiB, 8 bytes per sample and 117 per duplicate-index entry it will keep), 0 sets none; GOMEMLIMIT wins when set")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken when the job ends, to this file")
+	fs.StringVar(&o.stateDir, "state-dir", "", "keep the embedded server's store (job state, ledger, records in flight) in this folder, so an interrupted run can be resumed with --resume (default: a temporary folder removed at exit)")
+	fs.StringVar(&o.resume, "resume", "", "continue the interrupted job with this id from --state-dir instead of starting a new one; accepted rows and written parts are kept")
+	fs.DurationVar(&o.noProgress, "no-progress", 0, "end the job as failed when no stage moved for this long (default 10m)")
+	fs.StringVar(&o.pprofAddr, "pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
+	o.ef.bind(fs, "eval-") // --eval-real evaluates the job when it ends (docs/eval.md)
+}
+
+// noArgs accepts no positional argument.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+	}
+	return nil
+}
+
 // cmdRun runs one job on this machine: an in-process NATS server with
 // JetStream in a temporary folder (or --state-dir), the four stages, and
 // the request, or with --resume the interrupted job kept in --state-dir.
 // It exits once the job has ended, with the code of its final status (see
 // dispatch), or 130 when interrupted.
-func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var rf requestFlags
-	rf.bind(fs, false)
-	// The generator's settings read the same environment as the service
-	// (OPENAI_API_KEY, SYNTHDESK_LLM_*), so keys never go on a command line.
-	var llmf generator.LLMFlags
-	llmf.Bind(fs, os.LookupEnv)
-	var judgef validator.JudgeFlags
-	judgef.Bind(fs, os.LookupEnv)
-	var layout pipeline.Layout
-	service.BindLayout(fs, noEnv, &layout)
-	concurrency := fs.Int("concurrency", pipeline.DefaultConcurrency, "handler goroutines per stage")
-	compression := fs.String("compression", pipeline.DefaultCompression, "Parquet compression: snappy or zstd")
-	logLevel := fs.String("log-level", "warn", "log level of the stages (logs go to stderr)")
-	memLimit := fs.Int64("mem-limit-mib", -1, "soft memory limit of the process in MiB: -1 sizes it for the job (180 MiB, 8 bytes per sample and 117 per duplicate-index entry it will keep), 0 sets none; GOMEMLIMIT wins when set")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the job ends, to this file")
-	stateDir := fs.String("state-dir", "", "keep the embedded server's store (job state, ledger, records in flight) in this folder, so an interrupted run can be resumed with --resume (default: a temporary folder removed at exit)")
-	resume := fs.String("resume", "", "continue the interrupted job with this id from --state-dir instead of starting a new one; accepted rows and written parts are kept")
-	noProgress := fs.Duration("no-progress", 0, "end the job as failed when no stage moved for this long (default 10m)")
-	pprofAddr := fs.String("pprof", "", "serve Go's profiling endpoints (/debug/pprof/) on this address during the run, e.g. 127.0.0.1:6060")
-	var ef evalFlags
-	ef.bind(fs, "eval-") // --eval-real evaluates the job when it ends (docs/eval.md)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
+func cmdRun(ctx context.Context, o *runFlags, fs *pflag.FlagSet, stdout, stderr io.Writer) error {
+	rf, llmf, judgef, ef, layout := &o.rf, &o.llmf, &o.judgef, &o.ef, o.layout
+	logLevel, memLimit, cpuProfile, memProfile := &o.logLevel, &o.memLimit, &o.cpuProfile, &o.memProfile
+	stateDir, resume, noProgress, pprofAddr := &o.stateDir, &o.resume, &o.noProgress, &o.pprofAddr
 	// run's --llm/--model/--llm-url configure the embedded generator; the
 	// request inherits them unless --request says otherwise.
 	req, err := rf.build(fs)
@@ -200,9 +236,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		}
 	}
 	cfg := localRun{
-		Deps:   pipeline.Deps{Conn: conn, Log: log, Metrics: met, Taxonomy: tax, Concurrency: *concurrency},
+		Deps:   pipeline.Deps{Conn: conn, Log: log, Metrics: met, Taxonomy: tax, Concurrency: o.concurrency},
 		Output: req.Output, S3: s3,
-		Stages: localStages(llms, scorer, layout, sink.Config{Layout: layout, Output: req.Output, S3: s3, Compression: *compression}),
+		Stages: localStages(llms, scorer, layout, sink.Config{Layout: layout, Output: req.Output, S3: s3, Compression: o.compression}),
 	}
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

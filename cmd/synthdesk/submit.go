@@ -10,6 +10,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/service"
@@ -35,14 +37,17 @@ var clientFlags = map[string]bool{
 	"nats-tls-ca": true, "nats-tls-cert": true, "nats-tls-key": true, "stream-replicas": true,
 }
 
-func (c *clusterFlags) bind(fs *flag.FlagSet) {
+// bind adds the client flags, bound by the services' own binder, to fs.
+func (c *clusterFlags) bind(fs *pflag.FlagSet) {
 	all := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
 	c.common.Bind(all, os.LookupEnv)
+	client := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
 	all.VisitAll(func(f *flag.Flag) {
 		if clientFlags[f.Name] {
-			fs.Var(f.Value, f.Name, f.Usage)
+			client.Var(f.Value, f.Name, f.Usage)
 		}
 	})
+	addGoFlags(fs, client)
 	c.common.Concurrency = 1 // Finish validates it; a client has no handlers
 }
 
@@ -87,21 +92,37 @@ func (c *clusterFlags) bindTopology(ctx context.Context, conn *bus.Conn) error {
 	}
 }
 
+// submitFlags are submit's flags: the request, the cluster, and whether
+// to follow the job.
+type submitFlags struct {
+	rf   requestFlags
+	cf   clusterFlags
+	wait bool
+}
+
+func newSubmitCmd() *cobra.Command {
+	var o submitFlags
+	cmd := &cobra.Command{
+		Use:   "submit [flags]",
+		Short: "send a generation request to a cluster and print the job id (--wait follows it)",
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cmdSubmit(c.Context(), &o, c.Flags(), c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	fs := cmd.Flags()
+	o.rf.remote = true
+	o.rf.bind(fs, true)
+	o.cf.bind(fs)
+	fs.BoolVar(&o.wait, "wait", false, "follow the job until it finishes and print its summary")
+	fs.DurationVar(&o.cf.startWait, "start-wait", 30*time.Second, "how long to wait for starting services to create the streams (0: fail at once)")
+	return cmd
+}
+
 // cmdSubmit sends a request to a cluster's intake and prints the job id;
 // with --wait it follows the job and prints its summary.
-func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	rf := requestFlags{remote: true}
-	rf.bind(fs, true)
-	var cf clusterFlags
-	cf.bind(fs)
-	wait := fs.Bool("wait", false, "follow the job until it finishes and print its summary")
-	fs.DurationVar(&cf.startWait, "start-wait", 30*time.Second, "how long to wait for starting services to create the streams (0: fail at once)")
+func cmdSubmit(ctx context.Context, o *submitFlags, fs *pflag.FlagSet, stdout, stderr io.Writer) error {
+	rf, cf := &o.rf, &o.cf
 	cf.stderr = stderr
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
 	req, err := rf.build(fs)
 	if err != nil {
 		return err
@@ -117,7 +138,7 @@ func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return err
 	}
 	fmt.Fprintln(stdout, reply.JobID)
-	if !*wait {
+	if !o.wait {
 		return nil
 	}
 	p, err := follow(ctx, jobs, reply.JobID, stderr)
@@ -127,30 +148,41 @@ func cmdSubmit(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	return summarize(stdout, p, time.Since(start), req.Output)
 }
 
-// parseJobArgs parses the flags of a command that takes one job id and
-// returns the id.
-func parseJobArgs(fs *flag.FlagSet, args []string) (string, error) {
-	if err := parseFlags(fs, args); err != nil {
-		return "", err
+// oneJobID accepts the one positional argument of a command that takes a
+// job id.
+func oneJobID(_ *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("%w: give exactly one job id", errUsage)
 	}
-	if fs.NArg() != 1 {
-		return "", fmt.Errorf("%w: give exactly one job id", errUsage)
+	return nil
+}
+
+// statusFlags are status's flags.
+type statusFlags struct {
+	cf            clusterFlags
+	watch, asJSON bool
+}
+
+func newStatusCmd() *cobra.Command {
+	var o statusFlags
+	cmd := &cobra.Command{
+		Use:   "status [flags] JOB_ID",
+		Short: "show a job's progress on a cluster (--watch follows it)",
+		Args:  oneJobID,
+		RunE: func(c *cobra.Command, args []string) error {
+			return cmdStatus(c.Context(), &o, args[0], c.OutOrStdout(), c.ErrOrStderr())
+		},
 	}
-	return fs.Arg(0), nil
+	fs := cmd.Flags()
+	o.cf.bind(fs)
+	fs.BoolVar(&o.watch, "watch", false, "follow the job until it finishes")
+	fs.BoolVar(&o.asJSON, "json", false, "print the job state and counters as JSON")
+	return cmd
 }
 
 // cmdStatus prints a job's state and stage counters; --watch follows it.
-func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf clusterFlags
-	cf.bind(fs)
-	watch := fs.Bool("watch", false, "follow the job until it finishes")
-	asJSON := fs.Bool("json", false, "print the job state and counters as JSON")
-	id, err := parseJobArgs(fs, args)
-	if err != nil {
-		return err
-	}
+func cmdStatus(ctx context.Context, o *statusFlags, id string, stdout, stderr io.Writer) error {
+	cf := &o.cf
 	conn, jobs, err := cf.connect(ctx)
 	if err != nil {
 		return err
@@ -160,12 +192,12 @@ func cmdStatus(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if *watch {
+	if o.watch {
 		if p, err = follow(ctx, jobs, id, stderr); err != nil {
 			return err
 		}
 	}
-	if *asJSON {
+	if o.asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(p)
