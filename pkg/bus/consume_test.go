@@ -9,8 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
-	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/bus/bustest"
+	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 

@@ -156,8 +156,8 @@ func TestCancelMidJob(t *testing.T) {
 	// In-flight work is dropped: the generator's queue drains without the
 	// job's tasks being worked on.
 	bustest.Eventually(t, time.Minute, func() bool {
-		info, err := c.conn.JS.Stream(context.Background(), bus.StreamGenerate)
-		return err == nil && info.CachedInfo().State.Msgs == 0
+		n, err := c.conn.StreamMsgs(context.Background(), bus.StreamGenerate)
+		return err == nil && n == 0
 	}, "generate stream drained")
 	// A second cancel of an ended job changes nothing.
 	again, err := pipeline.Cancel(context.Background(), c.conn, reply.JobID)

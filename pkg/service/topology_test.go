@@ -18,15 +18,16 @@ import (
 // streams as they are and logs the difference.
 func TestServiceStartWarnsAboutDriftAndChangesNothing(t *testing.T) {
 	srv := bustest.Server(t)
-	admin := bustest.Conn(t, srv)
+	bustest.Conn(t, srv) // the topology as the services create it
+	js := bustest.JetStream(t, srv)
 	ctx := context.Background()
-	st, err := admin.JS.Stream(ctx, bus.StreamLedger)
+	st, err := js.Stream(ctx, bus.StreamLedger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := st.CachedInfo().Config
 	cfg.MaxAge = 90 * 24 * time.Hour
-	if _, err := admin.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
@@ -35,7 +36,7 @@ func TestServiceStartWarnsAboutDriftAndChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	st, err = admin.JS.Stream(ctx, bus.StreamLedger)
+	st, err = js.Stream(ctx, bus.StreamLedger)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/bus/embedded"
 )
@@ -51,6 +53,23 @@ func Conn(t testing.TB, s *server.Server) *bus.Conn {
 		t.Fatalf("ensure topology: %v", err)
 	}
 	return c
+}
+
+// JetStream is a raw JetStream client of s, for tests that inspect or
+// tamper with streams and consumers behind the stages' back (bus.Conn
+// offers only the operations the stages need). Closed when the test ends.
+func JetStream(t testing.TB, s *server.Server) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(s.ClientURL(), nats.Name(t.Name()+"-raw"))
+	if err != nil {
+		t.Fatalf("connect nats: %v", err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatalf("jetstream: %v", err)
+	}
+	return js
 }
 
 // Eventually polls cond every 10ms until it returns true or the deadline
