@@ -97,7 +97,7 @@ func (o *runFlags) bind(fs *pflag.FlagSet) {
 	services := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
 	o.llmf.Bind(services, os.LookupEnv)
 	o.judgef.Bind(services, os.LookupEnv)
-	service.BindLayout(services, noEnv, &o.layout)
+	_ = service.BindLayout(services, noEnv, &o.layout) // no environment: no error
 	addGoFlags(fs, services)
 	fs.IntVar(&o.concurrency, "concurrency", pipeline.DefaultConcurrency, "handler goroutines per stage")
 	fs.StringVar(&o.compression, "compression", pipeline.DefaultCompression, "Parquet compression: snappy or zstd")

@@ -27,6 +27,10 @@ type Env func(string) (string, bool)
 
 // Common is the configuration every service has.
 type Common struct {
+	// envErrs are the environment values Bind could not use; Finish
+	// reports them.
+	envErrs []error
+
 	NATS           bus.Config
 	PasswordFile   string
 	HTTPAddr       string
@@ -51,15 +55,15 @@ func (c *Common) Bind(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.NATS.TLSKey, "nats-tls-key", Str(env, "SYNTHDESK_NATS_TLS_KEY", ""), "client key [SYNTHDESK_NATS_TLS_KEY]")
 	fs.StringVar(&c.HTTPAddr, "http", Str(env, "SYNTHDESK_HTTP_ADDR", ":8080"), "address of /healthz, /readyz, /metrics [SYNTHDESK_HTTP_ADDR]")
 	fs.StringVar(&c.LogLevel, "log-level", Str(env, "SYNTHDESK_LOG_LEVEL", "info"), "debug, info, warn or error [SYNTHDESK_LOG_LEVEL]")
-	fs.IntVar(&c.Concurrency, "concurrency", Int(env, "SYNTHDESK_CONCURRENCY", pipeline.DefaultConcurrency), "handler goroutines [SYNTHDESK_CONCURRENCY]")
+	c.envErrs = append(c.envErrs, IntVar(fs, &c.Concurrency, "concurrency", env, "SYNTHDESK_CONCURRENCY", pipeline.DefaultConcurrency, "handler goroutines [SYNTHDESK_CONCURRENCY]"))
 	fs.StringVar(&c.Taxonomy, "taxonomy", Str(env, "SYNTHDESK_TAXONOMY", ""), "taxonomy files, comma-separated (default: built-in) [SYNTHDESK_TAXONOMY]")
-	fs.IntVar(&c.StreamReplicas, "stream-replicas", Int(env, "SYNTHDESK_STREAM_REPLICAS", 1), "JetStream replicas of every stream [SYNTHDESK_STREAM_REPLICAS]")
+	c.envErrs = append(c.envErrs, IntVar(fs, &c.StreamReplicas, "stream-replicas", env, "SYNTHDESK_STREAM_REPLICAS", 1, "JetStream replicas of every stream [SYNTHDESK_STREAM_REPLICAS]"))
 	fs.StringVar(&c.Replica, "replica", Str(env, "SYNTHDESK_REPLICA", host), "name of this replica in counters [SYNTHDESK_REPLICA]")
 }
 
 // Finish reads secret files and validates; it reports every problem.
 func (c *Common) Finish() error {
-	var errs []error
+	errs := c.envErrs
 	if c.PasswordFile != "" {
 		b, err := os.ReadFile(c.PasswordFile)
 		if err != nil {
@@ -153,15 +157,20 @@ func Str(env Env, key, def string) string {
 	return def
 }
 
-// Int is env[key] as an integer, or def when unset or not a number (the
-// flag's validation then reports the value in use).
-func Int(env Env, key string, def int) int {
+// IntVar registers an integer flag whose default is env[key] when set,
+// else def. A set value that is not an integer is an error for the
+// caller to report with the rest of the configuration (the flag then
+// defaults to def): a mistyped variable must not pass for the default.
+func IntVar(fs *flag.FlagSet, p *int, name string, env Env, key string, def int, usage string) error {
+	n := def
+	var err error
 	if v, ok := env(key); ok && v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
+		if n, err = strconv.Atoi(v); err != nil {
+			n, err = def, fmt.Errorf("%s=%q is not an integer", key, v)
 		}
 	}
-	return def
+	fs.IntVar(p, name, n, usage)
+	return err
 }
 
 // SplitList splits a comma-separated list, dropping empty items.

@@ -25,14 +25,16 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	fs := flag.NewFlagSet("generator", flag.ContinueOnError)
 	c.Common.Bind(fs, env)
 	c.LLM.Bind(fs, env)
-	service.BindLayout(fs, env, &c.Generator.Layout)
+	envErrs := []error{
+		service.BindLayout(fs, env, &c.Generator.Layout),
+		service.IntVar(fs, &c.Generator.MaxSamples, "max-samples", env, "SYNTHDESK_MAX_SAMPLES", pipeline.DefaultMaxSamples, "largest request accepted [SYNTHDESK_MAX_SAMPLES]"),
+		service.IntVar(fs, &c.Generator.TaskSize, "task-size", env, "SYNTHDESK_TASK_SIZE", pipeline.DefaultTaskSize, "slots per generator task [SYNTHDESK_TASK_SIZE]"),
+	}
 	outputs.Bind(fs, env, &c.Generator.Outputs)
-	fs.IntVar(&c.Generator.MaxSamples, "max-samples", service.Int(env, "SYNTHDESK_MAX_SAMPLES", pipeline.DefaultMaxSamples), "largest request accepted [SYNTHDESK_MAX_SAMPLES]")
-	fs.IntVar(&c.Generator.TaskSize, "task-size", service.Int(env, "SYNTHDESK_TASK_SIZE", pipeline.DefaultTaskSize), "slots per generator task [SYNTHDESK_TASK_SIZE]")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	return c, errors.Join(c.Common.Finish(), c.LLM.Finish())
+	return c, errors.Join(append(envErrs, c.Common.Finish(), c.LLM.Finish(), c.Generator.Validate())...)
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {

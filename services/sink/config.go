@@ -24,7 +24,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 	c.Common.Bind(fs, env)
-	service.BindLayout(fs, env, &c.Sink.Layout)
+	layoutErr := service.BindLayout(fs, env, &c.Sink.Layout)
 	outputs.Bind(fs, env, &c.Sink.Outputs)
 	fs.StringVar(&c.Sink.Output, "out", service.Str(env, "SYNTHDESK_OUTPUT", ""), "default output: a folder or s3://bucket/prefix [SYNTHDESK_OUTPUT]")
 	fs.StringVar(&c.Sink.Compression, "compression", service.Str(env, "SYNTHDESK_COMPRESSION", pipeline.DefaultCompression), "snappy or zstd [SYNTHDESK_COMPRESSION]")
@@ -36,7 +36,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	}
 	s3, err := store.S3ConfigFromEnv(env)
 	c.Sink.S3 = s3
-	return c, errors.Join(c.Common.Finish(), err)
+	return c, errors.Join(layoutErr, c.Common.Finish(), err, c.Sink.Validate())
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {

@@ -20,6 +20,8 @@ type LLMFlags struct {
 	KeyFile string
 	models  string
 	prices  string
+	// envErrs are the environment values Bind could not use.
+	envErrs []error
 }
 
 // Bind registers the flags. --llm-url sets the URL of the default backend;
@@ -33,8 +35,9 @@ func (l *LLMFlags) Bind(fs *flag.FlagSet, env service.Env) {
 	l.Config.OpenAIKey = service.Str(env, "OPENAI_API_KEY", "")
 	fs.StringVar(&l.KeyFile, "openai-api-key-file", service.Str(env, "SYNTHDESK_OPENAI_API_KEY_FILE", ""), "file holding the API key (or set OPENAI_API_KEY) [SYNTHDESK_OPENAI_API_KEY_FILE]")
 	fs.StringVar(&l.models, "llm-models", service.Str(env, "SYNTHDESK_LLM_MODELS", ""), "comma-separated models requests may name [SYNTHDESK_LLM_MODELS]")
-	fs.IntVar(&l.Config.MaxInFlight, "llm-max-inflight", service.Int(env, "SYNTHDESK_LLM_MAX_INFLIGHT", 16), "concurrent LLM calls per replica [SYNTHDESK_LLM_MAX_INFLIGHT]")
-	fs.IntVar(&l.Config.PerCall, "llm-per-call", service.Int(env, "SYNTHDESK_LLM_PER_CALL", 4), "conversations per remote LLM call [SYNTHDESK_LLM_PER_CALL]")
+	l.envErrs = append(l.envErrs,
+		service.IntVar(fs, &l.Config.MaxInFlight, "llm-max-inflight", env, "SYNTHDESK_LLM_MAX_INFLIGHT", 16, "concurrent LLM calls per replica [SYNTHDESK_LLM_MAX_INFLIGHT]"),
+		service.IntVar(fs, &l.Config.PerCall, "llm-per-call", env, "SYNTHDESK_LLM_PER_CALL", 4, "conversations per remote LLM call [SYNTHDESK_LLM_PER_CALL]"))
 	fs.DurationVar(&l.Config.Timeout, "llm-timeout", 2*time.Minute, "deadline of one LLM call; a call past it is retried")
 	fs.StringVar(&l.prices, "llm-prices", service.Str(env, "SYNTHDESK_LLM_PRICES", ""), "prices per million prompt/completion tokens by model, e.g. gpt-4o-mini=0.15/0.60; jobs then report their cost [SYNTHDESK_LLM_PRICES]")
 }
@@ -43,7 +46,7 @@ func (l *LLMFlags) Bind(fs *flag.FlagSet, env service.Env) {
 // the model and price lists) and validates the result, reporting every
 // problem at once. Call it once, after parsing.
 func (l *LLMFlags) Finish() error {
-	var errs []error
+	errs := l.envErrs
 	if l.URL != "" {
 		switch l.Config.Default {
 		case "ollama":
