@@ -83,9 +83,12 @@ func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
 	err = pipeline.Consume(ctx, &cfg.Deps, bus.ConsumerSpec{
 		Stage: pipeline.StageValidator, Stream: bus.StreamValidate, Durable: pipeline.StageValidator,
 		MaxAckPending: 4 * cfg.Concurrency,
-		// Records are settled after the ledger's group commit, outside the
-		// handler: a delivery limit would drop a record silently instead of
-		// dead-lettering it, so failed settlements are retried without end.
+		// No delivery limit: a batch whose decisions could not be completed
+		// (the ledger or the bus failing for a while) is retried without
+		// end, after the growing delay. A dead-lettered batch would leave
+		// its slots unresolved, since only the generator's and the
+		// classifier's dead letters are turned into rejections, and the job
+		// would wait for slots no one decides.
 		MaxDeliver: -1,
 	}, g.handle)
 	if derr := <-errc; err == nil {
@@ -126,30 +129,33 @@ func (g *gate) handle(ctx context.Context, m *bus.Msg, _ *bus.Outbox) error {
 	if err != nil {
 		return err
 	}
-	// The decisions come back from the ledger's group commit; the message
-	// is acked once what follows from them is stored, and naked if anything
-	// fails, so the handler can take the next batch meanwhile.
+	// The decisions come back from the ledger's group commit, so the
+	// handler takes the next batch meanwhile. The message is settled once
+	// what follows from them is stored: acked, or on an error redelivered
+	// after the consumer's growing delay (never dead-lettered: the
+	// consumer has no delivery limit).
 	held := m.Hold()
-	jl.submit(ctx, b.Conversations, reasons, func(es []admission.Entry, err error) {
-		go func() {
-			var out bus.Outbox
-			if err == nil {
-				err = g.follow(ctx, jl, info, b.Conversations, es, details, &out)
-			}
-			if err == nil {
-				err = g.cfg.Conn.PublishAll(ctx, &out)
-			}
-			if err != nil {
-				if ctx.Err() == nil { // not merely stopping
-					g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
-				}
-				_ = held.Nak(time.Second)
-				return
-			}
-			_ = held.Ack()
-		}()
+	jl.Submit(ctx, b.Conversations, reasons, func(es []admission.Entry, err error) {
+		go func() { held.Done(g.complete(ctx, jl, info, &b, es, details, err)) }()
 	})
 	return nil
+}
+
+// complete stores what the decisions of a batch imply, given the
+// decisions or the ledger's error, and returns the outcome to settle the
+// batch's message with.
+func (g *gate) complete(ctx context.Context, jl *jobLedger, info *pipeline.JobInfo, b *record.Batch, es []admission.Entry, details []string, err error) error {
+	var out bus.Outbox
+	if err == nil {
+		err = g.follow(ctx, jl, info, b.Conversations, es, details, &out)
+	}
+	if err == nil {
+		err = g.cfg.Conn.PublishAll(ctx, &out)
+	}
+	if err != nil && ctx.Err() == nil { // not merely stopping
+		g.cfg.Log.Warn().Err(err).Str("batch", b.ID()).Msg("decisions not completed; the batch will be redelivered")
+	}
+	return err
 }
 
 // check runs the record checks and the label gate and returns the reasons
@@ -251,30 +257,16 @@ func partitionOf(job *record.Job, index int64) int {
 
 // deadLetter rejects the slots of a dead-lettered generator task or
 // conversation; other dead letters are left in the dead-letter stream for
-// operators.
+// operators. One that does not decode is left there too, logged and
+// counted (DeadLettersUnread): its slots cannot be named.
 func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 	stage := m.Header.Get(bus.HeaderStage)
 	reason := m.Header.Get(bus.HeaderReason)
-	var convs []record.Conversation
-	switch stage {
-	case pipeline.StageGenerator:
-		var task record.Task
-		if err := pipeline.Decode(m, &task); err != nil {
-			return nil
-		}
-		for _, s := range task.Slots {
-			convs = append(convs, record.Conversation{
-				ConversationID: record.ConversationID(task.JobID, s.Index, s.Attempt), JobID: task.JobID,
-				Slot: s.Index, Attempt: s.Attempt, Split: s.Split, RequestedIntent: s.Intent,
-			})
-		}
-	case pipeline.StageClassifier:
-		var b record.Batch
-		if err := pipeline.Decode(m, &b); err != nil {
-			return nil
-		}
-		convs = b.Conversations
-	default:
+	convs, err := deadSlots(stage, m)
+	if err != nil {
+		g.met.DeadLettersUnread.WithLabelValues(stage).Inc()
+		g.cfg.Log.Error().Err(err).Str("stage", stage).Str("subject", m.Header.Get(bus.HeaderSubject)).Str("reason", reason).
+			Msg("dead letter not decoded: its slots are not regenerated; it stays in the dead-letter stream")
 		return nil
 	}
 	if len(convs) == 0 {
@@ -299,11 +291,39 @@ func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) erro
 	if err != nil {
 		return err
 	}
-	es, err := jl.decide(ctx, convs, reasons)
+	es, err := jl.Decide(ctx, convs, reasons)
 	if err != nil {
 		return err
 	}
 	return g.follow(ctx, jl, info, convs, es, details, out)
+}
+
+// deadSlots returns the records of the slots a dead letter of stage
+// leaves unresolved: none for a stage whose messages name no slots.
+func deadSlots(stage string, m *bus.Msg) ([]record.Conversation, error) {
+	switch stage {
+	case pipeline.StageGenerator:
+		var task record.Task
+		if err := pipeline.Decode(m, &task); err != nil {
+			return nil, err
+		}
+		convs := make([]record.Conversation, 0, len(task.Slots))
+		for _, s := range task.Slots {
+			convs = append(convs, record.Conversation{
+				ConversationID: record.ConversationID(task.JobID, s.Index, s.Attempt), JobID: task.JobID,
+				Slot: s.Index, Attempt: s.Attempt, Split: s.Split, RequestedIntent: s.Intent,
+			})
+		}
+		return convs, nil
+	case pipeline.StageClassifier:
+		var b record.Batch
+		if err := pipeline.Decode(m, &b); err != nil {
+			return nil, err
+		}
+		return b.Conversations, nil
+	default:
+		return nil, nil
+	}
 }
 
 // joinDetails joins the non-empty details with "; ".
