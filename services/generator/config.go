@@ -34,7 +34,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	return c, errors.Join(append(envErrs, c.Common.Finish(), c.LLM.Finish(), c.Generator.Validate())...)
+	return c, errors.Join(append(envErrs, c.Common.Finish(), c.LLM.Finish())...)
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {

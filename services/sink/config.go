@@ -36,7 +36,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	}
 	s3, err := store.S3ConfigFromEnv(env)
 	c.Sink.S3 = s3
-	return c, errors.Join(layoutErr, c.Common.Finish(), err, c.Sink.Validate())
+	return c, errors.Join(layoutErr, c.Common.Finish(), err)
 }
 
 func run(ctx context.Context, c config, log zerolog.Logger) error {
