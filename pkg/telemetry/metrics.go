@@ -31,6 +31,9 @@ type Metrics struct {
 	// Redeliveries counts messages delivered again after a replica died,
 	// gave them back or let their ack wait run out.
 	Redeliveries *prometheus.CounterVec
+	// Undecodable counts stored messages a stage read back, could not
+	// decode and skipped, by stage and stream.
+	Undecodable *prometheus.CounterVec
 }
 
 // NewMetrics creates and registers the metrics on a fresh registry.
@@ -86,9 +89,12 @@ func NewMetrics() *Metrics {
 		Redeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "synthdesk_redeliveries_total", Help: "Messages a stage received more than once (a replica died, gave them back, or their ack wait ran out).",
 		}, []string{"stage"}),
+		Undecodable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_undecodable_total", Help: "Stored messages a stage read back, could not decode and skipped, by stage and stream.",
+		}, []string{"stage", "stream"}),
 	}
 	r.MustRegister(m.MessagesIn, m.MessagesOut, m.Decisions, m.Rejections, m.HandlerSeconds, m.DeadLetters,
 		m.LLMCalls, m.LLMTokens, m.LLMCallSeconds, m.SinkBatchRows, m.UploadBytes, m.UploadSeconds, m.Pending,
-		m.JobsStopped, m.FinalizeRetries, m.Redeliveries)
+		m.JobsStopped, m.FinalizeRetries, m.Redeliveries, m.Undecodable)
 	return m
 }
