@@ -31,10 +31,11 @@ type Metrics struct {
 	// Redeliveries counts messages delivered again after a replica died,
 	// gave them back or let their ack wait run out.
 	Redeliveries *prometheus.CounterVec
-	// DeadLettersUnread counts dead letters the validator could not decode,
-	// by the stage that sent them: their slots are not rejected, so not
-	// regenerated; the messages stay in the dead-letter stream.
-	DeadLettersUnread *prometheus.CounterVec
+	// Undecodable counts stored messages a stage read back, could not
+	// decode and skipped, by stage and stream: rejected records the sink
+	// could not list in the rejected parts, dead letters the validator
+	// could not turn into rejections (their slots are not regenerated).
+	Undecodable *prometheus.CounterVec
 }
 
 // NewMetrics creates and registers the metrics on a fresh registry.
@@ -90,12 +91,12 @@ func NewMetrics() *Metrics {
 		Redeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "synthdesk_redeliveries_total", Help: "Messages a stage received more than once (a replica died, gave them back, or their ack wait ran out).",
 		}, []string{"stage"}),
-		DeadLettersUnread: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "synthdesk_dead_letters_unread_total", Help: "Dead letters the validator could not decode, by the stage that sent them; their slots are not regenerated.",
-		}, []string{"stage"}),
+		Undecodable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "synthdesk_undecodable_total", Help: "Stored messages a stage read back, could not decode and skipped, by stage and stream.",
+		}, []string{"stage", "stream"}),
 	}
 	r.MustRegister(m.MessagesIn, m.MessagesOut, m.Decisions, m.Rejections, m.HandlerSeconds, m.DeadLetters,
 		m.LLMCalls, m.LLMTokens, m.LLMCallSeconds, m.SinkBatchRows, m.UploadBytes, m.UploadSeconds, m.Pending,
-		m.JobsStopped, m.FinalizeRetries, m.Redeliveries, m.DeadLettersUnread)
+		m.JobsStopped, m.FinalizeRetries, m.Redeliveries, m.Undecodable)
 	return m
 }

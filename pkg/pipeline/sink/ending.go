@@ -238,33 +238,35 @@ func (s *sink) failOnBadOutput(ctx context.Context, jobID string, err error) {
 	}
 }
 
-// dropIfStopped gives up a batch whose write was abandoned because its job
+// dropIfStopped gives up a part whose write was abandoned because its job
 // stopped: its messages are acked, as nothing more is written for the job.
-func (s *sink) dropIfStopped(key batchKey, b *openBatch) {
-	if !s.stoppedNow(key.job) {
+func (s *sink) dropIfStopped(p *part) {
+	if !s.stoppedNow(p.Key().Job) {
 		return
 	}
 	s.mu.Lock()
-	held := b.held
-	delete(s.batches, key)
+	dropped := s.parts.Release(p)
 	s.mu.Unlock()
-	for _, h := range held {
-		_ = h.Ack()
+	if dropped {
+		done(p)
 	}
 }
 
-// dropStoppedLocked acks and forgets the open batches of stopped jobs.
+// dropStoppedLocked acks and forgets the open parts of stopped jobs.
 func (s *sink) dropStoppedLocked() {
-	for key, b := range s.batches {
-		if b.flushing {
-			continue
-		}
-		if j, ok := s.cache.State(key.job); !ok || !j.Stopped() {
-			continue
-		}
-		for _, h := range b.held {
-			_ = h.Ack()
-		}
-		delete(s.batches, key)
+	stopped := func(p *part) bool {
+		j, ok := s.cache.State(p.Key().Job)
+		return ok && j.Stopped()
+	}
+	for _, p := range s.parts.Drop(stopped) {
+		done(p)
+	}
+}
+
+// done settles the messages of a part no longer open as done: written,
+// or nothing more is to be written for its job.
+func done(p *part) {
+	for _, h := range p.Tokens() {
+		h.Done(nil)
 	}
 }

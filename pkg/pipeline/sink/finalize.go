@@ -3,18 +3,12 @@ package sink
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/synthdesk/synthdesk/pkg/bus"
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
@@ -30,6 +24,10 @@ import (
 func finishable(job record.Job) bool {
 	return job.Status == record.StatusRunning && (job.Sealed || job.Stop != nil)
 }
+
+// countersSettle is how long after the seal the manifest waits for the
+// stages' last counters (three flush intervals).
+const countersSettle = 1500 * time.Millisecond
 
 // maybeFinalize finishes a sealed or stopped job once every part is
 // recorded: it writes the manifest, then _SUCCESS when every quota was
@@ -47,25 +45,21 @@ func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
 	if job.Stop != nil {
 		at = job.Stop.At
 	}
-	if time.Since(at) < countersSettle {
+	if time.Since(at) < countersSettle || !s.startFinalizing(job) {
 		return
 	}
-	s.mu.Lock()
-	if s.finalizing[jobID] || (job.Stop != nil && s.writingLocked(jobID)) {
-		// A stopped job's manifest lists the parts written: wait for a
-		// write in progress to be recorded or given up.
-		s.mu.Unlock()
-		return
-	}
-	s.finalizing[jobID] = true
-	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.finalizing, jobID)
 		s.mu.Unlock()
 	}()
 	raw, err := s.jobs.List(ctx, bus.Key(jobID, "part", "*"))
-	if err != nil || (job.Stop == nil && int64(len(raw)) < job.Parts(job.Accepted)) {
+	if err != nil {
+		s.cfg.Metrics.FinalizeRetries.Inc()
+		s.quiet.Warn().Err(err).Str("job", jobID).Msg("job parts not listed; finalizing again within a second")
+		return
+	}
+	if job.Stop == nil && int64(len(raw)) < job.Parts(job.Accepted) {
 		return
 	}
 	if s.fault("finalize") {
@@ -82,6 +76,20 @@ func (s *sink) maybeFinalize(ctx context.Context, jobID string) {
 		s.cfg.Log.Warn().Err(err).Str("job", jobID).
 			Msg("job not finalized; retrying within a second (finalization is idempotent)")
 	}
+}
+
+// startFinalizing claims the job's finalization for this call; false when
+// another call has it, or when a part of the stopped job is being written
+// (its manifest lists the parts written: wait for the write to be recorded
+// or given up).
+func (s *sink) startFinalizing(job record.Job) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finalizing[job.ID] || (job.Stop != nil && s.parts.Writing(job.ID)) {
+		return false
+	}
+	s.finalizing[job.ID] = true
+	return true
 }
 
 // endWithoutManifest marks a stopped job ended when its manifest could not
@@ -108,144 +116,75 @@ func (s *sink) endWithoutManifest(ctx context.Context, job record.Job, parts int
 	return err
 }
 
-// writingLocked reports whether a part of the job is being written.
-func (s *sink) writingLocked(jobID string) bool {
-	for key, b := range s.batches {
-		if key.job == jobID && b.flushing {
-			return true
-		}
-	}
-	return false
-}
-
-// ending is the final status of a finishable job and why it ended so.
-func ending(job record.Job) (status, reason string) {
-	switch {
-	case job.Stop != nil && job.Stop.Stage != "":
-		return job.Stop.Status, job.Stop.Stage + ": " + job.Stop.Reason
-	case job.Stop != nil:
-		return job.Stop.Status, job.Stop.Reason
-	case job.Accepted == 0:
-		return record.StatusFailed, fmt.Sprintf("no record was accepted: the retry budget (%d) ran out; rejections: %s",
-			job.Request.Quality.RetryBudget, topReasons(job.Rejections, 3))
-	case job.Accepted < int64(job.Request.Samples):
-		return record.StatusPartial, fmt.Sprintf("the retry budget (%d) ran out with %d of %d rows; rejections: %s",
-			job.Request.Quality.RetryBudget, job.Accepted, job.Request.Samples, topReasons(job.Rejections, 3))
-	}
-	return record.StatusDone, "every quota met"
-}
-
-// topReasons lists the n most frequent rejection reasons with counts.
-func topReasons(m map[string]int64, n int) string {
-	if len(m) == 0 {
-		return "none recorded"
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	var parts []string
-	for _, k := range keys[:min(n, len(keys))] {
-		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-	}
-	if len(keys) > n {
-		parts = append(parts, fmt.Sprintf("%d more reasons", len(keys)-n))
-	}
-	return strings.Join(parts, ", ")
-}
-
+// finalize reads what the manifest is made of (the part records, the
+// parts written elsewhere, the rejected records if kept, the stage
+// counters), writes the manifest, report and _SUCCESS, and marks the job
+// finished.
 func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]byte) error {
 	st, err := s.stores.open(ctx, outputOf(&job, s.cfg))
 	if err != nil {
 		return err
 	}
-	files := make([]dataset.File, 0, len(raw))
-	for _, b := range raw {
-		var f dataset.File
-		if err := json.Unmarshal(b, &f); err != nil {
+	in := manifestInput{Job: job, Location: st.URL(dataset.JobDir(job.ID))}
+	if in.Files, err = partFiles(raw); err != nil {
+		return err
+	}
+	var samples []record.Conversation
+	if in.Quality, samples, err = s.partStats(ctx, st, job.ID, in.Files); err != nil {
+		return err
+	}
+	if job.Request.Quality.KeepRejected {
+		if in.Rejected, err = s.writeRejected(ctx, st, job); err != nil {
 			return err
 		}
-		files = append(files, f)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	m := dataset.Manifest{
-		SchemaVersion: record.SchemaVersion, JobID: job.ID, Location: st.URL(dataset.JobDir(job.ID)),
-		Request: job.Request, Seed: job.Seed, TaxonomyHash: job.TaxonomyHash, Files: files,
-		Requested: job.Quotas, Shortfall: job.Shortfall, Rejections: job.Rejections, Regenerations: job.Regenerations,
+	s.cnt.Flush(ctx, s.cfg.Log)
+	if in.Counts, err = pipeline.StageCounts(ctx, s.jobs, job.ID); err != nil {
+		return err
 	}
-	if m.Rejections == nil {
-		m.Rejections = map[string]int64{}
+	in.Finished = time.Now().UTC()
+	m := buildManifest(in)
+	if err := writeOutputs(ctx, st, m, samples); err != nil {
+		return err
 	}
+	return s.markFinished(ctx, job, m)
+}
+
+// partStats are the quality summary and report samples of the job's
+// parts, reading back the parts this replica did not write.
+func (s *sink) partStats(ctx context.Context, st store.Store, jobID string, files []dataset.File) (quality.Summary, []record.Conversation, error) {
 	s.mu.Lock()
-	ps := s.statsOf(job.ID)
+	ps := s.statsOf(jobID)
 	s.mu.Unlock()
 	for _, f := range files {
-		m.Rows += f.Rows
 		s.mu.Lock()
-		counted := ps.has(f.Name)
+		counted := ps.Has(f.Name)
 		s.mu.Unlock()
 		if counted {
 			continue
 		}
 		var recs []record.Conversation
-		err := scanPart(ctx, st, dataset.JobDir(job.ID)+f.Name, func(c *record.Conversation) { recs = append(recs, *c) })
+		err := scanPart(ctx, st, dataset.JobDir(jobID)+f.Name, func(c *record.Conversation) { recs = append(recs, *c) })
 		if err != nil {
-			return err
+			return quality.Summary{}, nil, err
 		}
 		s.mu.Lock()
-		ps.add(f.Name, recs)
+		ps.Add(f.Name, recs)
 		s.mu.Unlock()
 	}
 	s.mu.Lock()
-	m.Quality = ps.stats.Summary()
-	samples := slices.Clone(ps.samples.list)
-	s.mu.Unlock()
-	m.Status, m.Reason = ending(job)
-	if job.Stop != nil {
-		m.Reason += fmt.Sprintf("; %d of %d rows written", m.Rows, job.Request.Samples)
-	}
-	for _, q := range job.Quotas {
-		got := int(m.Quality.Intents[q.Intent])
-		m.Delivered = append(m.Delivered, record.Quota{Intent: q.Intent, Count: got})
-		if !job.Sealed && got < q.Count {
-			m.Shortfall = append(m.Shortfall, record.Quota{Intent: q.Intent, Count: q.Count - got})
-		}
-	}
-	if job.Request.Quality.KeepRejected {
-		if m.RejectedFiles, err = s.writeRejected(ctx, st, job); err != nil {
-			return err
-		}
-	}
-	s.cnt.Flush(ctx, s.cfg.Log)
-	counts, err := pipeline.StageCounts(ctx, s.jobs, job.ID)
-	if err != nil {
-		return err
-	}
-	m.Stages = map[string]map[string]int64{}
-	for stage, c := range counts {
-		m.Stages[stage] = make(map[string]int64, len(c))
-		for k, v := range c {
-			m.Stages[stage][string(k)] = v
-		}
-	}
-	m.LLM = llmFigures(counts[pipeline.StageGenerator])
-	m.LLM.Generator = generatorNames(m.Quality.Generators)
-	finished := time.Now().UTC()
-	m.Timing = dataset.Timing{CreatedAt: job.CreatedAt, FinishedAt: finished, Seconds: finished.Sub(job.CreatedAt).Seconds()}
-	if m.Timing.Seconds > 0 {
-		m.Timing.RowsPerSecond = float64(m.Rows) / m.Timing.Seconds
-	}
+	defer s.mu.Unlock()
+	return ps.Summary(), ps.Samples(), nil
+}
+
+// writeOutputs writes the manifest and report, then _SUCCESS when the
+// job is done.
+func writeOutputs(ctx context.Context, st store.Store, m dataset.Manifest, samples []record.Conversation) error {
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("encode manifest: %w", err)
 	}
-	dir := dataset.JobDir(job.ID)
+	dir := dataset.JobDir(m.JobID)
 	if err := st.Put(ctx, dir+dataset.ManifestName, bytes.NewReader(body), int64(len(body))); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
@@ -257,11 +196,17 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 			return fmt.Errorf("write %s: %w", dataset.SuccessName, err)
 		}
 	}
-	_, err = s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
+	return nil
+}
+
+// markFinished gives the job its final status from the manifest, unless
+// another replica finished it or it was reopened.
+func (s *sink) markFinished(ctx context.Context, job record.Job, m dataset.Manifest) error {
+	_, err := s.jobs.Update(ctx, job.ID, func(j *record.Job) error {
 		if j.Status != record.StatusRunning || (job.Stop != nil && j.Stop == nil) {
 			return pipeline.ErrNotRunning // finished by another replica, or reopened
 		}
-		j.Status, j.FinishedAt, j.Reason = m.Status, finished, m.Reason
+		j.Status, j.FinishedAt, j.Reason = m.Status, m.Timing.FinishedAt, m.Reason
 		if m.Status == record.StatusFailed {
 			j.Error = m.Reason
 		}
@@ -282,10 +227,7 @@ func (s *sink) finalize(ctx context.Context, job record.Job, raw map[string][]by
 	return err
 }
 
-// countersSettle is how long after the seal the manifest waits for the
-// stages' last counters (three flush intervals).
-const countersSettle = 1500 * time.Millisecond
-
+// scanPart gives fn every record of the stored part under key.
 func scanPart(ctx context.Context, st store.Store, key string, fn func(*record.Conversation)) error {
 	rc, err := st.Get(ctx, key)
 	if err != nil {
@@ -300,145 +242,4 @@ func scanPart(ctx context.Context, st store.Store, key string, fn func(*record.C
 		fn(c)
 		return nil
 	})
-}
-
-// writeRejected writes the job's rejected records, in the order the
-// rejected stream holds them, as rejected/part-*.parquet.
-func (s *sink) writeRejected(ctx context.Context, st store.Store, job record.Job) ([]dataset.File, error) {
-	stream, err := s.cfg.Conn.JS.Stream(ctx, bus.StreamRejected)
-	if err != nil {
-		return nil, err
-	}
-	last, err := stream.GetLastMsgForSubject(ctx, bus.RejectedSubject(job.ID))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	cons, err := s.cfg.Conn.JS.OrderedConsumer(ctx, bus.StreamRejected, jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.RejectedSubject(job.ID)}})
-	if err != nil {
-		return nil, err
-	}
-	var files []dataset.File
-	var batch []record.Rejected
-	seen := map[string]bool{}
-	write := func() error {
-		var buf bytes.Buffer
-		if err := dataset.EncodeRejected(&buf, batch, dataset.Options{Compression: s.cfg.Compression}); err != nil {
-			return err
-		}
-		name := dataset.RejectedPartName(int64(len(files)))
-		if err := st.Put(ctx, dataset.JobDir(job.ID)+name, bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(buf.Bytes())
-		files = append(files, dataset.File{Name: name, Rows: int64(len(batch)), Bytes: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:])})
-		batch = batch[:0]
-		return nil
-	}
-	for done := false; !done; {
-		msgs, err := cons.Fetch(1000, jetstream.FetchMaxWait(2*time.Second))
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for msg := range msgs.Messages() {
-			n++
-			meta, _ := msg.Metadata()
-			var rs []record.Rejected
-			_ = pipeline.UnpackJSON(msg.Data(), &rs) // a message that does not decode is skipped
-			for _, r := range rs {
-				if seen[r.Conversation.ConversationID] {
-					continue
-				}
-				seen[r.Conversation.ConversationID] = true
-				batch = append(batch, r)
-				if len(batch) == s.cfg.BatchRows {
-					if err := write(); err != nil {
-						return nil, err
-					}
-				}
-			}
-			if meta != nil && meta.Sequence.Stream >= last.Sequence {
-				done = true
-			}
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if len(batch) > 0 {
-		if err := write(); err != nil {
-			return nil, err
-		}
-	}
-	return files, nil
-}
-
-func llmFigures(c pipeline.Counters) dataset.LLMFigures {
-	errs := map[string]int64{}
-	for k, v := range c {
-		if kind, ok := k.LLMErrorKind(); ok {
-			errs[kind] = v
-		}
-	}
-	return dataset.LLMFigures{
-		Errors: errs,
-		Calls:  c[pipeline.CounterLLMCalls], Retries: c[pipeline.CounterLLMRetries], PromptTokens: c[pipeline.CounterPromptTokens],
-		CompletionTokens: c[pipeline.CounterCompletionTokens], TokensEstimated: c[pipeline.CounterTokensEstimated] > 0,
-		LLMSeconds: float64(c[pipeline.CounterLLMMillis]) / 1000, GenerationFailed: c[pipeline.CounterGenerationFailed],
-		Cost: cost(c),
-	}
-}
-
-// partStats accumulates the statistics and report samples of a job's
-// parts as they are written or read back. Guarded by the sink's mutex.
-type partStats struct {
-	stats   *quality.Stats
-	samples *sampler
-	parts   map[string]bool
-}
-
-func (s *sink) statsOf(job string) *partStats {
-	ps := s.seen[job]
-	if ps == nil {
-		ps = &partStats{stats: quality.NewStats(), samples: newSampler(report.SamplesPerIntent), parts: map[string]bool{}}
-		s.seen[job] = ps
-	}
-	return ps
-}
-
-func (ps *partStats) has(name string) bool { return ps.parts[name] }
-
-// add records a written part; a part already counted is not counted again.
-func (ps *partStats) add(name string, recs []record.Conversation) {
-	if ps.parts[name] {
-		return
-	}
-	ps.parts[name] = true
-	for i := range recs {
-		ps.addOne(&recs[i])
-	}
-}
-
-func (ps *partStats) addOne(c *record.Conversation) {
-	ps.stats.Add(c)
-	ps.samples.add(c)
-}
-
-// sampler keeps the first few conversations of each intent for the report.
-type sampler struct {
-	per   int
-	count map[string]int
-	list  []record.Conversation
-}
-
-func newSampler(per int) *sampler { return &sampler{per: per, count: map[string]int{}} }
-
-func (s *sampler) add(c *record.Conversation) {
-	if s.count[c.Intent] < s.per {
-		s.count[c.Intent]++
-		s.list = append(s.list, *c)
-	}
 }

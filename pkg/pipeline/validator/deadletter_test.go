@@ -36,7 +36,7 @@ func TestDeadLetterNotDecoded(t *testing.T) {
 			if err := g.deadLetter(context.Background(), m, &out); err != nil {
 				t.Fatalf("deadLetter: %v, want nil (ack)", err)
 			}
-			seen := testutil.ToFloat64(met.DeadLettersUnread.WithLabelValues(tt.stage))
+			seen := testutil.ToFloat64(met.Undecodable.WithLabelValues(pipeline.StageValidator, bus.StreamDead))
 			if (seen == 1) != tt.wantSeen || (logged.Len() > 0) != tt.wantSeen || out.Len() != 0 {
 				t.Errorf("counted %v, logged %q, %d outputs; want counted and logged: %v, no outputs", seen, logged.String(), out.Len(), tt.wantSeen)
 			}

@@ -258,13 +258,13 @@ func partitionOf(job *record.Job, index int64) int {
 // deadLetter rejects the slots of a dead-lettered generator task or
 // conversation; other dead letters are left in the dead-letter stream for
 // operators. One that does not decode is left there too, logged and
-// counted (DeadLettersUnread): its slots cannot be named.
+// counted (Undecodable): its slots cannot be named.
 func (g *gate) deadLetter(ctx context.Context, m *bus.Msg, out *bus.Outbox) error {
 	stage := m.Header.Get(bus.HeaderStage)
 	reason := m.Header.Get(bus.HeaderReason)
 	convs, err := deadSlots(stage, m)
 	if err != nil {
-		g.met.DeadLettersUnread.WithLabelValues(stage).Inc()
+		g.met.Undecodable.WithLabelValues(pipeline.StageValidator, bus.StreamDead).Inc()
 		g.cfg.Log.Error().Err(err).Str("stage", stage).Str("subject", m.Header.Get(bus.HeaderSubject)).Str("reason", reason).
 			Msg("dead letter not decoded: its slots are not regenerated; it stays in the dead-letter stream")
 		return nil
