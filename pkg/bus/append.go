@@ -19,7 +19,7 @@ var ErrWrongLast = errors.New("subject does not end at the expected sequence")
 // several writers: on ErrWrongLast, read what the others appended (Replay)
 // and try again.
 func (c *Conn) AppendIfLast(ctx context.Context, subject string, data []byte, last uint64) (uint64, error) {
-	ack, err := c.JS.Publish(ctx, subject, data, jetstream.WithExpectLastSequencePerSubject(last))
+	ack, err := c.js.Publish(ctx, subject, data, jetstream.WithExpectLastSequencePerSubject(last))
 	if isWrongLast(err) {
 		return 0, fmt.Errorf("append to %s after %d: %w: %w", subject, last, ErrWrongLast, err)
 	}

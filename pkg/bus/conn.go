@@ -47,8 +47,8 @@ func (c Config) Validate() error {
 
 // Conn is a NATS connection with its JetStream context.
 type Conn struct {
-	NC      *nats.Conn
-	JS      jetstream.JetStream
+	nc      *nats.Conn
+	js      jetstream.JetStream
 	jobs    *Jobs
 	waiting Waiting
 }
@@ -95,7 +95,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	c := &Conn{NC: nc, JS: js, waiting: cfg.Waiting}
+	c := &Conn{nc: nc, js: js, waiting: cfg.Waiting}
 	err = c.whenReady(ctx, "reach JetStream", func(ctx context.Context) error {
 		_, err := js.AccountInfo(ctx)
 		return err
@@ -109,21 +109,21 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 
 // Close drains the connection: pending publishes are flushed.
 func (c *Conn) Close() {
-	if c == nil || c.NC == nil {
+	if c == nil || c.nc == nil {
 		return
 	}
-	_ = c.NC.Drain()
-	c.NC.Close()
+	_ = c.nc.Drain()
+	c.nc.Close()
 }
 
 // Abort closes the connection at once, without draining: pending
 // publishes are lost and held messages are left to their AckWait, as when
 // the process is killed. Used to simulate a crash.
 func (c *Conn) Abort() {
-	if c == nil || c.NC == nil {
+	if c == nil || c.nc == nil {
 		return
 	}
-	c.NC.Close()
+	c.nc.Close()
 }
 
 // Jobs is the job store; valid after Ensure.
@@ -136,7 +136,7 @@ func (c *Conn) Jobs() (*Jobs, error) {
 
 // Ready reports whether the connection is usable, for readiness probes.
 func (c *Conn) Ready() error {
-	if c == nil || c.NC == nil || !c.NC.IsConnected() {
+	if c == nil || c.nc == nil || !c.nc.IsConnected() {
 		return errors.New("nats: not connected")
 	}
 	if c.jobs == nil {

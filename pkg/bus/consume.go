@@ -124,7 +124,7 @@ func (c *Conn) Consumer(ctx context.Context, spec ConsumerSpec) (jetstream.Consu
 	var cons jetstream.Consumer
 	err := c.whenReady(ctx, "create consumer "+spec.Durable, func(ctx context.Context) error {
 		var err error
-		cons, err = c.JS.CreateOrUpdateConsumer(ctx, spec.Stream, spec.config())
+		cons, err = c.js.CreateOrUpdateConsumer(ctx, spec.Stream, spec.config())
 		return err
 	})
 	if err != nil {
@@ -242,7 +242,7 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 	if spec.PriorityGroup != "" {
 		c.unpin(&spec, pin.get())
 	}
-	if ctx.Err() == nil && !c.NC.IsClosed() && spec.Log != nil {
+	if ctx.Err() == nil && !c.nc.IsClosed() && spec.Log != nil {
 		// Not stopping, yet the iterator ended (the consumer was deleted,
 		// say): say so rather than idle silently.
 		spec.Log.Error().Str("stage", spec.Stage).Str("consumer", spec.Durable).Str("stream", spec.Stream).
@@ -279,12 +279,12 @@ func (p *pinSeen) get() string {
 // standby replica is pinned on its next pull instead of after PinnedTTL.
 // Best effort: on failure the pin simply expires.
 func (c *Conn) unpin(spec *ConsumerSpec, pin string) {
-	if pin == "" || c.NC.IsClosed() {
+	if pin == "" || c.nc.IsClosed() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	cons, err := c.JS.Consumer(ctx, spec.Stream, spec.Durable)
+	cons, err := c.js.Consumer(ctx, spec.Stream, spec.Durable)
 	if err != nil {
 		return
 	}
@@ -294,7 +294,7 @@ func (c *Conn) unpin(spec *ConsumerSpec, pin string) {
 	}
 	for _, g := range info.PriorityGroups {
 		if g.Group == spec.PriorityGroup && g.PinnedClientID == pin {
-			if s, err := c.JS.Stream(ctx, spec.Stream); err == nil {
+			if s, err := c.js.Stream(ctx, spec.Stream); err == nil {
 				_ = s.UnpinConsumer(ctx, spec.Durable, spec.PriorityGroup)
 			}
 		}
@@ -421,7 +421,7 @@ func (c *Conn) publishAsync(out *Outbox) ([]jetstream.PubAckFuture, error) {
 	futures := make([]jetstream.PubAckFuture, 0, len(out.items))
 	for _, it := range out.items {
 		msg := &nats.Msg{Subject: it.subject, Data: it.data, Header: it.header}
-		f, err := c.JS.PublishMsgAsync(msg, jetstream.WithMsgID(it.id))
+		f, err := c.js.PublishMsgAsync(msg, jetstream.WithMsgID(it.id))
 		if err != nil {
 			return futures, fmt.Errorf("publish %s: %w", it.subject, err)
 		}

@@ -46,7 +46,7 @@ func publish(t *testing.T, c *bus.Conn, id string) {
 
 func streamMsgs(t *testing.T, c *bus.Conn, stream string) uint64 {
 	t.Helper()
-	s, err := c.JS.Stream(context.Background(), stream)
+	s, err := bus.JetStreamOf(c).Stream(context.Background(), stream)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestDeadLetterCarriesReason(t *testing.T) {
 	})
 	publish(t, c, "m1")
 	bustest.Eventually(t, 10*time.Second, func() bool { return streamMsgs(t, c, bus.StreamDead) == 1 }, "dead letter stored")
-	s, _ := c.JS.Stream(context.Background(), bus.StreamDead)
+	s, _ := bus.JetStreamOf(c).Stream(context.Background(), bus.StreamDead)
 	msg, err := s.GetLastMsgForSubject(context.Background(), bus.DeadSubject("test"))
 	if err != nil {
 		t.Fatal(err)

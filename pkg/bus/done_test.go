@@ -127,7 +127,7 @@ func TestHeldDone(t *testing.T) {
 			if tt.wantDead == 0 {
 				return
 			}
-			s, err := c.JS.Stream(context.Background(), bus.StreamDead)
+			s, err := bus.JetStreamOf(c).Stream(context.Background(), bus.StreamDead)
 			if err != nil {
 				t.Fatal(err)
 			}

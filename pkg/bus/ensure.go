@@ -26,9 +26,9 @@ func (c *Conn) Ensure(ctx context.Context, t Topology) error {
 		err := c.whenReady(ctx, "create stream "+cfg.Name, func(ctx context.Context) error {
 			// Look first: the server checks a new config (replicas
 			// against the cluster size) before it sees the name is taken.
-			_, err := c.JS.Stream(ctx, cfg.Name)
+			_, err := c.js.Stream(ctx, cfg.Name)
 			if errors.Is(err, jetstream.ErrStreamNotFound) {
-				_, err = c.JS.CreateStream(ctx, cfg)
+				_, err = c.js.CreateStream(ctx, cfg)
 			}
 			return err
 		})
@@ -39,12 +39,12 @@ func (c *Conn) Ensure(ctx context.Context, t Topology) error {
 	var kv jetstream.KeyValue
 	err := c.whenReady(ctx, "create job store "+JobsBucket, func(ctx context.Context) error {
 		var err error
-		kv, err = c.JS.KeyValue(ctx, JobsBucket)
+		kv, err = c.js.KeyValue(ctx, JobsBucket)
 		if errors.Is(err, jetstream.ErrBucketNotFound) {
-			kv, err = c.JS.CreateKeyValue(ctx, t.jobStore())
+			kv, err = c.js.CreateKeyValue(ctx, t.jobStore())
 		}
 		if errors.Is(err, jetstream.ErrBucketExists) {
-			kv, err = c.JS.KeyValue(ctx, JobsBucket)
+			kv, err = c.js.KeyValue(ctx, JobsBucket)
 		}
 		return err
 	})
@@ -61,13 +61,13 @@ func (c *Conn) Ensure(ctx context.Context, t Topology) error {
 func (c *Conn) Bind(ctx context.Context) error {
 	var missing []string
 	for _, name := range streamNames() {
-		if _, err := c.JS.Stream(ctx, name); errors.Is(err, jetstream.ErrStreamNotFound) {
+		if _, err := c.js.Stream(ctx, name); errors.Is(err, jetstream.ErrStreamNotFound) {
 			missing = append(missing, name)
 		} else if err != nil {
 			return fmt.Errorf("look up stream %s: %w", name, err)
 		}
 	}
-	kv, err := c.JS.KeyValue(ctx, JobsBucket)
+	kv, err := c.js.KeyValue(ctx, JobsBucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		missing = append(missing, JobsBucket)
 	} else if err != nil {
@@ -86,7 +86,7 @@ func (c *Conn) Bind(ctx context.Context) error {
 func (c *Conn) Drift(ctx context.Context, t Topology) ([]Change, error) {
 	var out []Change
 	for _, want := range t.wanted() {
-		info, err := c.JS.Stream(ctx, want.cfg.Name)
+		info, err := c.js.Stream(ctx, want.cfg.Name)
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			out = append(out, Change{Stream: want.cfg.Name, Field: "stream", Actual: "missing", Desired: "created"})
 			continue
@@ -116,12 +116,12 @@ func (c *Conn) ApplyTopology(ctx context.Context, t Topology) ([]Change, error) 
 		if !touched[cfg.Name] {
 			continue
 		}
-		if _, err := c.JS.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if _, err := c.js.CreateOrUpdateStream(ctx, cfg); err != nil {
 			return nil, fmt.Errorf("apply stream %s: %w", cfg.Name, err)
 		}
 	}
 	if touched[jobStoreStream] {
-		if _, err := c.JS.CreateOrUpdateKeyValue(ctx, t.jobStore()); err != nil {
+		if _, err := c.js.CreateOrUpdateKeyValue(ctx, t.jobStore()); err != nil {
 			return nil, fmt.Errorf("apply job store %s: %w", JobsBucket, err)
 		}
 	}

@@ -99,7 +99,7 @@ func (d *deadLetterer) handle(ctx context.Context, m *Msg, err error) error {
 	h.Set(HeaderSubject, m.Subject)
 	h.Set(HeaderDelivered, strconv.FormatUint(m.Delivered, 10))
 	msg := &nats.Msg{Subject: DeadSubject(d.stage), Data: m.Data, Header: h}
-	if _, perr := d.conn.JS.PublishMsg(ctx, msg); perr != nil {
+	if _, perr := d.conn.js.PublishMsg(ctx, msg); perr != nil {
 		return fmt.Errorf("dead-letter copy failed (%v) after: %w", perr, err)
 	}
 	d.counter.Inc()

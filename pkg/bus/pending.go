@@ -9,7 +9,7 @@ import (
 // those not delivered yet plus those delivered and not acknowledged. It is
 // a stage's backlog, for backpressure and the pending gauge.
 func (c *Conn) Pending(ctx context.Context, stream, durable string) (int64, error) {
-	cons, err := c.JS.Consumer(ctx, stream, durable)
+	cons, err := c.js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s on %s: %w", durable, stream, err)
 	}
@@ -25,7 +25,7 @@ func (c *Conn) Pending(ctx context.Context, stream, durable string) (int64, erro
 // wait for counts twice). On error the sum holds the consumers listed
 // before it.
 func (c *Conn) ConsumersPending(ctx context.Context, stream string) (int64, error) {
-	s, err := c.JS.Stream(ctx, stream)
+	s, err := c.js.Stream(ctx, stream)
 	if err != nil {
 		return 0, fmt.Errorf("stream %s: %w", stream, err)
 	}
@@ -42,7 +42,7 @@ func (c *Conn) ConsumersPending(ctx context.Context, stream string) (int64, erro
 
 // StreamMsgs returns how many messages stream stores.
 func (c *Conn) StreamMsgs(ctx context.Context, stream string) (uint64, error) {
-	s, err := c.JS.Stream(ctx, stream)
+	s, err := c.js.Stream(ctx, stream)
 	if err != nil {
 		return 0, fmt.Errorf("stream %s: %w", stream, err)
 	}

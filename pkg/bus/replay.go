@@ -24,7 +24,7 @@ const (
 // LastSeq returns the stream sequence of the last message stored on
 // subject in stream, 0 if none is.
 func (c *Conn) LastSeq(ctx context.Context, stream, subject string) (uint64, error) {
-	s, err := c.JS.Stream(ctx, stream)
+	s, err := c.js.Stream(ctx, stream)
 	if err != nil {
 		return 0, fmt.Errorf("stream %s: %w", stream, err)
 	}
@@ -53,7 +53,7 @@ func (c *Conn) Replay(ctx context.Context, stream, subject string, fromSeq uint6
 	if fromSeq > 0 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, fromSeq
 	}
-	cons, err := c.JS.OrderedConsumer(ctx, stream, cfg)
+	cons, err := c.js.OrderedConsumer(ctx, stream, cfg)
 	if err != nil {
 		return 0, fmt.Errorf("replay %s: %w", subject, err)
 	}

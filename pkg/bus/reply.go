@@ -41,7 +41,7 @@ func (c *Conn) Serve(ctx context.Context, subject, queue string, fn func(ctx con
 	for _, opt := range opts {
 		opt(&o)
 	}
-	sub, err := c.NC.QueueSubscribe(subject, queue, func(m *nats.Msg) {
+	sub, err := c.nc.QueueSubscribe(subject, queue, func(m *nats.Msg) {
 		reply := fn(ctx, m.Data)
 		if reply == nil {
 			return
@@ -65,14 +65,14 @@ func (c *Conn) Serve(ctx context.Context, subject, queue string, fn func(ctx con
 // 50ms, doubling up to 2s, until ctx ends; the error then matches
 // ErrNoResponders. ctx bounds the whole exchange: give it a deadline.
 func (c *Conn) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
-	msg, err := c.NC.RequestWithContext(ctx, subject, data)
+	msg, err := c.nc.RequestWithContext(ctx, subject, data)
 	for delay := 50 * time.Millisecond; errors.Is(err, nats.ErrNoResponders); delay = min(2*delay, 2*time.Second) {
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("request %s: %w: %w", subject, ErrNoResponders, err)
 		case <-time.After(delay):
 		}
-		msg, err = c.NC.RequestWithContext(ctx, subject, data)
+		msg, err = c.nc.RequestWithContext(ctx, subject, data)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("request %s: %w", subject, err)

@@ -13,7 +13,7 @@ import (
 // resumed: a live replica would lose its deliveries.
 func (c *Conn) ResetWorkConsumers(ctx context.Context) error {
 	for _, name := range []string{StreamGenerate, StreamClassify, StreamValidate, StreamAccepted} {
-		s, err := c.JS.Stream(ctx, name)
+		s, err := c.js.Stream(ctx, name)
 		if err != nil {
 			return fmt.Errorf("reset consumers of %s: %w", name, err)
 		}

@@ -29,7 +29,7 @@ func connect(t *testing.T, s *server.Server, cfg bus.Config) *bus.Conn {
 
 func streamConfig(t *testing.T, c *bus.Conn, name string) jetstream.StreamConfig {
 	t.Helper()
-	st, err := c.JS.Stream(context.Background(), name)
+	st, err := bus.JetStreamOf(c).Stream(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func tune(t *testing.T, c *bus.Conn, name string, edit func(*jetstream.StreamCon
 	t.Helper()
 	cfg := streamConfig(t, c, name)
 	edit(&cfg)
-	if _, err := c.JS.UpdateStream(context.Background(), cfg); err != nil {
+	if _, err := bus.JetStreamOf(c).UpdateStream(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	return streamConfig(t, c, name)
@@ -150,7 +150,7 @@ func TestBindWithoutTopologyIsAClearError(t *testing.T) {
 func countStreams(t *testing.T, c *bus.Conn) int {
 	t.Helper()
 	n := 0
-	lister := c.JS.StreamNames(context.Background())
+	lister := bus.JetStreamOf(c).StreamNames(context.Background())
 	for range lister.Name() {
 		n++
 	}

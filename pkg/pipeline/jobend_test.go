@@ -121,7 +121,7 @@ func TestSinkKilledBeforeFinalizeRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if job.Status != record.StatusRunning || partRecords(t, u.conn, reply.JobID) != 3 || sinkPending(t, u.conn, u.cfg.Partitions) != 0 {
+	if job.Status != record.StatusRunning || partRecords(t, u.conn, reply.JobID) != 3 || sinkPending(t, u.js, u.cfg.Partitions) != 0 {
 		t.Fatalf("at the crash: job %s, %d parts; want running with every part written", job.Status, partRecords(t, u.conn, reply.JobID))
 	}
 	u.startSink(t, "fresh", nil)
@@ -176,7 +176,7 @@ func TestNoProgressDeadline(t *testing.T) {
 	t.Parallel()
 	blocked := filepath.Join(t.TempDir(), "out")
 	c := startCluster(t, func(cfg *testConfig) { cfg.Output, cfg.NoProgress = blocked, time.Hour })
-	waitSinkReady(t, c.conn)
+	waitSinkReady(t, c.js)
 	if err := os.RemoveAll(blocked); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestNoProgressDeadline(t *testing.T) {
 	if !strings.Contains(job.Reason, "manifest not written") {
 		t.Errorf("reason %q: want it to say the manifest could not be written", job.Reason)
 	}
-	bustest.Eventually(t, time.Minute, func() bool { return sinkPending(t, c.conn, c.cfg.Partitions) == 0 },
+	bustest.Eventually(t, time.Minute, func() bool { return sinkPending(t, c.js, c.cfg.Partitions) == 0 },
 		"the sink lets go of the failed job's records")
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go/jetstream"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -42,8 +43,10 @@ type row struct {
 
 type cluster struct {
 	conn *bus.Conn
-	out  string
-	cfg  testConfig
+	// js inspects streams and consumers behind the stages' back.
+	js  jetstream.JetStream
+	out string
+	cfg testConfig
 }
 
 // startCluster runs the four stages against a fresh embedded NATS server
@@ -77,7 +80,7 @@ func startCluster(t *testing.T, mutate func(*testConfig)) *cluster {
 			t.Errorf("stages: %v", err)
 		}
 	})
-	return &cluster{conn: conn, out: out, cfg: cfg}
+	return &cluster{conn: conn, js: bustest.JetStream(t, srv), out: out, cfg: cfg}
 }
 
 func (c *cluster) submit(t *testing.T, req record.Request) record.IntakeReply {

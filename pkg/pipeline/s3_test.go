@@ -124,7 +124,8 @@ func TestS3EndToEnd(t *testing.T) {
 func TestS3SinkRefusesBadOutputAtStartup(t *testing.T) {
 	t.Parallel()
 	srv := storetest.S3(t)
-	conn := bustest.Conn(t, bustest.Server(t))
+	nats := bustest.Server(t)
+	conn, js := bustest.Conn(t, nats), bustest.JetStream(t, nats)
 	tax, err := taxonomy.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestS3SinkRefusesBadOutputAtStartup(t *testing.T) {
 			if msg := err.Error(); strings.Contains(msg, "\n") || strings.Contains(msg, s3.SecretKey) {
 				t.Errorf("error is not one line without secrets: %q", msg)
 			}
-			if _, err := conn.JS.Consumer(ctx, bus.StreamAccepted, "sink-p0"); !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			if _, err := js.Consumer(ctx, bus.StreamAccepted, "sink-p0"); !errors.Is(err, jetstream.ErrConsumerNotFound) {
 				t.Errorf("sink consumer after a failed start: %v, want none", err)
 			}
 		})
@@ -168,7 +169,7 @@ func TestS3UnreachableMidJob(t *testing.T) {
 	t.Parallel()
 	srv := storetest.S3(t)
 	c := startS3Cluster(t, srv)
-	waitSinkReady(t, c.conn)
+	waitSinkReady(t, c.js)
 	reply := c.submit(t, record.Request{Samples: 3000, Seed: seed(22)})
 	srv.Stop()
 	jobs := mustJobs(t, c.conn)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go/jetstream"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/rs/zerolog"
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -78,7 +79,7 @@ func startUpstream(t *testing.T, mutate func(*testConfig)) *upstream {
 			t.Errorf("upstream stages: %v", err)
 		}
 	})
-	return &upstream{cluster: &cluster{conn: conn, out: cfg.Output, cfg: cfg}, srv: srv}
+	return &upstream{cluster: &cluster{conn: conn, js: bustest.JetStream(t, srv), out: cfg.Output, cfg: cfg}, srv: srv}
 }
 
 // sinkProc is one sink replica with its own connection.
@@ -113,7 +114,7 @@ func (u *upstream) startSink(t *testing.T, replica string, mutate func(*testConf
 // kill stops the sink as a killed process stops: the connection goes
 // first, without draining, so nothing it holds can be acked.
 func (p *sinkProc) kill() {
-	p.conn.NC.Close()
+	p.conn.Abort()
 	p.cancel()
 }
 
@@ -133,21 +134,21 @@ func (p *sinkProc) wait(t *testing.T, within time.Duration) error {
 
 // waitSinkReady waits until a sink has created its partition consumers,
 // which it does only after its output passed the start-up check.
-func waitSinkReady(t *testing.T, conn *bus.Conn) {
+func waitSinkReady(t *testing.T, js jetstream.JetStream) {
 	t.Helper()
 	bustest.Eventually(t, time.Minute, func() bool {
-		_, err := conn.JS.Consumer(context.Background(), bus.StreamAccepted, "sink-p0")
+		_, err := js.Consumer(context.Background(), bus.StreamAccepted, "sink-p0")
 		return err == nil
 	}, "sink consumers created")
 }
 
 // sinkPending is the number of accepted records delivered to sinks and
 // not yet acked, over every partition.
-func sinkPending(t *testing.T, conn *bus.Conn, partitions int) int {
+func sinkPending(t *testing.T, js jetstream.JetStream, partitions int) int {
 	t.Helper()
 	n := 0
 	for p := range partitions {
-		cons, err := conn.JS.Consumer(context.Background(), bus.StreamAccepted, fmt.Sprintf("sink-p%d", p))
+		cons, err := js.Consumer(context.Background(), bus.StreamAccepted, fmt.Sprintf("sink-p%d", p))
 		if err != nil {
 			continue
 		}
@@ -346,7 +347,7 @@ func TestSinkCrashMidBatch(t *testing.T) {
 	u := startUpstream(t, nil)
 	blocked := filepath.Join(t.TempDir(), "out")
 	first := u.startSink(t, "crashing", func(c *testConfig) { c.Output = blocked })
-	waitSinkReady(t, u.conn)
+	waitSinkReady(t, u.js)
 	// A file where the folder was: the sink's writes fail and it holds its
 	// batches, retrying.
 	if err := os.RemoveAll(blocked); err != nil {
@@ -358,7 +359,7 @@ func TestSinkCrashMidBatch(t *testing.T) {
 	reply := u.submit(t, record.Request{Samples: 1000, Seed: seed(12)})
 	var held int
 	bustest.Eventually(t, time.Minute, func() bool {
-		held = sinkPending(t, u.conn, u.cfg.Partitions)
+		held = sinkPending(t, u.js, u.cfg.Partitions)
 		return held > 0
 	}, "first sink holds records")
 	first.kill()
@@ -447,7 +448,7 @@ func TestSinkReplicaTakesOver(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, func(c *testConfig) { c.Partitions, c.BatchRows = 4, 100 })
 	first := u.startSink(t, "a", nil)
-	waitSinkReady(t, u.conn)
+	waitSinkReady(t, u.js)
 	u.startSink(t, "b", nil)
 	reply := u.submit(t, record.Request{Samples: 2000, Seed: seed(15)})
 	bustest.Eventually(t, time.Minute, func() bool { return partRecords(t, u.conn, reply.JobID) > 0 }, "a part written")

@@ -19,7 +19,7 @@ func TestSinkStopHandsBackAtOnce(t *testing.T) {
 	u := startUpstream(t, func(c *testConfig) { c.SinkAckWait, c.SinkPinnedTTL = 10*time.Minute, 10*time.Minute })
 	blocked := filepath.Join(t.TempDir(), "out")
 	first := u.startSink(t, "stopping", func(c *testConfig) { c.Output = blocked })
-	waitSinkReady(t, u.conn)
+	waitSinkReady(t, u.js)
 	// A file where the folder was: the sink's writes fail and it holds its
 	// batches, retrying.
 	if err := os.RemoveAll(blocked); err != nil {
@@ -29,7 +29,7 @@ func TestSinkStopHandsBackAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply := u.submit(t, record.Request{Samples: 1000, Seed: seed(16)})
-	bustest.Eventually(t, time.Minute, func() bool { return sinkPending(t, u.conn, u.cfg.Partitions) > 0 }, "first sink holds records")
+	bustest.Eventually(t, time.Minute, func() bool { return sinkPending(t, u.js, u.cfg.Partitions) > 0 }, "first sink holds records")
 	first.cancel()
 	if err := first.wait(t, time.Minute); err != nil {
 		t.Fatalf("stopped sink returned %v", err)
