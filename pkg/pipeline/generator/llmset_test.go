@@ -1,4 +1,4 @@
-package pipeline_test
+package generator_test
 
 import (
 	"testing"
