@@ -70,8 +70,8 @@ func (l *LLMFlags) Finish() error {
 		errs = append(errs, fmt.Errorf("--llm-prices: %w", err))
 	}
 	l.Config.Prices = prices
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	return l.Config.Validate()
 }
