@@ -150,7 +150,7 @@ func TestS3SinkRefusesBadOutputAtStartup(t *testing.T) {
 			defer cancel()
 			err := runSink(ctx, testConfig{Conn: conn, Taxonomy: tax, Output: out, S3: s3})
 			if !errors.Is(err, tt.want) || errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("RunSink: %v, want %v", err, tt.want)
+				t.Fatalf("sink: %v, want %v", err, tt.want)
 			}
 			if msg := err.Error(); strings.Contains(msg, "\n") || strings.Contains(msg, s3.SecretKey) {
 				t.Errorf("error is not one line without secrets: %q", msg)

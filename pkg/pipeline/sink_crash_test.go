@@ -31,7 +31,7 @@ import (
 )
 
 // The tests in this file run the generator, classifier and validator as
-// RunAll does, but each sink apart on a connection of its own, so a test can
+// runAll does, but each sink apart on a connection of its own, so a test can
 // kill a sink the way a crashed process dies (connection gone, nothing
 // acked) and start another in its place.
 
@@ -118,7 +118,7 @@ func (p *sinkProc) kill() {
 	p.cancel()
 }
 
-// wait returns what RunSink returned; it fails the test if the sink is
+// wait returns what the sink returned; it fails the test if the sink is
 // still running after within. Safe to call more than once.
 func (p *sinkProc) wait(t *testing.T, within time.Duration) error {
 	t.Helper()
