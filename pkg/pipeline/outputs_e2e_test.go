@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
-	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // On a service, a request may only name outputs inside the configured
@@ -33,7 +34,7 @@ func TestOutputsConfinedAtIntake(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := startCluster(t, func(cfg *testConfig) {
-		cfg.Outputs = store.Policy{Confined: true, Root: root, Allowed: []string{"s3://shared/synthdesk"}}
+		cfg.Outputs = location.Policy{Confined: true, Root: root, Allowed: []string{"s3://shared/synthdesk"}}
 	})
 	jobs, _ := c.conn.Jobs()
 	tests := []struct{ name, output, says string }{
@@ -79,7 +80,7 @@ func TestSinkRefusesOutputOutsideItsRoot(t *testing.T) {
 	root, outside := t.TempDir(), t.TempDir()
 	var logs syncLog
 	r := startIntakeRig(t, func(c *testConfig) {
-		c.Outputs = store.Policy{Confined: true, Root: root}
+		c.Outputs = location.Policy{Confined: true, Root: root}
 		c.Log = zerolog.New(&logs)
 	})
 	r.start(t, "unconfined", nil, runGenerator)

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+
 	"time"
 
 	"github.com/rs/zerolog"
@@ -13,6 +14,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/pipeline/sink"
 	"github.com/synthdesk/synthdesk/pkg/pipeline/validator"
 	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 	"github.com/synthdesk/synthdesk/pkg/taxonomy"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
@@ -39,7 +41,7 @@ type testConfig struct {
 	BatchRows     int
 	Output        string
 	S3            store.S3Config
-	Outputs       store.Policy
+	Outputs       location.Policy
 	SinkAckWait   time.Duration
 	SinkPinnedTTL time.Duration
 	NoProgress    time.Duration

@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"io"
 	"strings"
 	"time"
+
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // ErrNotFound is returned by Get for a missing key.
@@ -89,7 +92,7 @@ func (c S3Config) String() string {
 // Open returns the store for an output: a local folder (a path or
 // file:// URL), or s3://bucket/prefix. It does no I/O; call Check.
 func Open(ctx context.Context, output string, s3 S3Config) (Store, error) {
-	if err := CheckOutput(output); err != nil {
+	if err := location.Check(output); err != nil {
 		return nil, err
 	}
 	if rest, ok := strings.CutPrefix(output, "s3://"); ok {
@@ -97,20 +100,4 @@ func Open(ctx context.Context, output string, s3 S3Config) (Store, error) {
 		return newS3(bucket, prefix, s3)
 	}
 	return NewLocal(strings.TrimPrefix(output, "file://"))
-}
-
-// CheckOutput reports, without any I/O, whether output names a store Open
-// can open: a folder, a file:// URL, or s3:// with a bucket.
-func CheckOutput(output string) error {
-	switch {
-	case output == "":
-		return errors.New("store: empty output: give a folder or s3://bucket/prefix")
-	case strings.HasPrefix(output, "s3://"):
-		if bucket, _, _ := strings.Cut(strings.TrimPrefix(output, "s3://"), "/"); bucket == "" {
-			return fmt.Errorf("store: output %q has no bucket: use s3://bucket/prefix", output)
-		}
-	case strings.Contains(output, "://") && !strings.HasPrefix(output, "file://"):
-		return fmt.Errorf("store: unsupported output %q: use a folder or s3://bucket/prefix", output)
-	}
-	return nil
 }

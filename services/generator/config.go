@@ -9,7 +9,6 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/pipeline/generator"
 	"github.com/synthdesk/synthdesk/pkg/service"
-	"github.com/synthdesk/synthdesk/pkg/service/outputs"
 	"github.com/synthdesk/synthdesk/pkg/telemetry"
 )
 
@@ -30,7 +29,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 		service.IntVar(fs, &c.Generator.MaxSamples, "max-samples", env, "SYNTHDESK_MAX_SAMPLES", pipeline.DefaultMaxSamples, "largest request accepted [SYNTHDESK_MAX_SAMPLES]"),
 		service.IntVar(fs, &c.Generator.TaskSize, "task-size", env, "SYNTHDESK_TASK_SIZE", pipeline.DefaultTaskSize, "slots per generator task [SYNTHDESK_TASK_SIZE]"),
 	}
-	outputs.Bind(fs, env, &c.Generator.Outputs)
+	service.BindOutputs(fs, env, &c.Generator.Outputs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/pipeline/sink"
 	"github.com/synthdesk/synthdesk/pkg/service"
-	"github.com/synthdesk/synthdesk/pkg/service/outputs"
 	"github.com/synthdesk/synthdesk/pkg/store"
 )
 
@@ -25,7 +24,7 @@ func loadConfig(args []string, env service.Env) (config, error) {
 	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 	c.Common.Bind(fs, env)
 	layoutErr := service.BindLayout(fs, env, &c.Sink.Layout)
-	outputs.Bind(fs, env, &c.Sink.Outputs)
+	service.BindOutputs(fs, env, &c.Sink.Outputs)
 	fs.StringVar(&c.Sink.Output, "out", service.Str(env, "SYNTHDESK_OUTPUT", ""), "default output: a folder or s3://bucket/prefix [SYNTHDESK_OUTPUT]")
 	fs.StringVar(&c.Sink.Compression, "compression", service.Str(env, "SYNTHDESK_COMPRESSION", pipeline.DefaultCompression), "snappy or zstd [SYNTHDESK_COMPRESSION]")
 	fs.DurationVar(&c.Sink.AckWait, "ack-wait", pipeline.DefaultSinkAckWait, "how long the records a dead sink held stay hidden from the other replicas (live replicas keep theirs alive)")

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/bus"
@@ -17,7 +18,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/llm"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/record"
-	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // Config is the generator's settings.
@@ -38,7 +39,7 @@ type Config struct {
 	pipeline.Layout
 	// Outputs confines the outputs requests may name; the zero policy
 	// allows any.
-	Outputs store.Policy
+	Outputs location.Policy
 	// Fault, when set, is called at named points ("intake.published"); a
 	// non-nil error makes the intake stop at once, as if the process had
 	// been killed. Used by crash tests.

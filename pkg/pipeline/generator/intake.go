@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
 	"reflect"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/plan"
 	"github.com/synthdesk/synthdesk/pkg/record"
-	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // intake turns generation requests into jobs: it validates the request,
@@ -123,7 +124,7 @@ func (in *intake) prepare(data []byte) (plannedJob, error) {
 	if req.Output != "" {
 		// An output no sink can open (unknown scheme, no bucket) first,
 		// then this cluster's confinement.
-		if err := store.CheckOutput(req.Output); err != nil {
+		if err := location.Check(req.Output); err != nil {
 			errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))
 		} else if out, err := in.cfg.Outputs.Resolve(req.Output); err != nil {
 			errs = append(errs, fmt.Errorf("%w: output: %w", record.ErrInvalidRequest, err))

@@ -3,11 +3,13 @@ package sink
 import (
 	"errors"
 	"fmt"
+
 	"time"
 
 	"github.com/synthdesk/synthdesk/pkg/dataset"
 	"github.com/synthdesk/synthdesk/pkg/pipeline"
 	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // Config is the sink's settings.
@@ -20,7 +22,7 @@ type Config struct {
 	S3 store.S3Config
 	// Outputs confines the outputs requests may name; the zero policy
 	// allows any.
-	Outputs store.Policy
+	Outputs location.Policy
 	// Compression is the Parquet compression: snappy or zstd.
 	Compression string
 	// AckWait is how long the messages a sink replica holds stay hidden

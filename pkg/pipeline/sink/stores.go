@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
 	"sync"
 
 	"github.com/synthdesk/synthdesk/pkg/record"
 	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 // outputOf is where a job's files go: its request's output, or the
@@ -23,7 +25,7 @@ func outputOf(job *record.Job, cfg *settings) string {
 type stores struct {
 	s3 store.S3Config
 	// policy confines every output but the sink's own default, fallback.
-	policy   store.Policy
+	policy   location.Policy
 	fallback string
 	mu       sync.Mutex
 	m        map[string]store.Store

@@ -1,13 +1,13 @@
-package outputs
+package service
 
 import (
 	"flag"
+
 	"io"
 	"slices"
 	"testing"
 
-	"github.com/synthdesk/synthdesk/pkg/service"
-	"github.com/synthdesk/synthdesk/pkg/store"
+	"github.com/synthdesk/synthdesk/pkg/store/location"
 )
 
 func TestServicesConfineOutputs(t *testing.T) {
@@ -26,10 +26,10 @@ func TestServicesConfineOutputs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var cfg struct{ Outputs store.Policy }
+			var cfg struct{ Outputs location.Policy }
 			fs := flag.NewFlagSet("sink", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			Bind(fs, env(tc.env), &cfg.Outputs)
+			BindOutputs(fs, env(tc.env), &cfg.Outputs)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
@@ -42,8 +42,4 @@ func TestServicesConfineOutputs(t *testing.T) {
 			}
 		})
 	}
-}
-
-func env(m map[string]string) service.Env {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }

@@ -1,4 +1,9 @@
-package store
+// Package location checks the outputs a request names, without any I/O
+// and without a store client: whether an output is a folder or an S3
+// location Open accepts (Check), and whether a service's policy lets a
+// request use it (Policy). The generator refuses bad outputs at intake with
+// it and links no object store.
+package location
 
 import (
 	"errors"
@@ -148,6 +153,22 @@ func noEscape(root, full string) error {
 	}
 	if !within(realRoot, real) {
 		return fmt.Errorf("a symbolic link leads out of the output root %s (to %s)", root, real)
+	}
+	return nil
+}
+
+// Check reports, without any I/O, whether output names a store Open
+// can open: a folder, a file:// URL, or s3:// with a bucket.
+func Check(output string) error {
+	switch {
+	case output == "":
+		return errors.New("store: empty output: give a folder or s3://bucket/prefix")
+	case strings.HasPrefix(output, "s3://"):
+		if bucket, _, _ := strings.Cut(strings.TrimPrefix(output, "s3://"), "/"); bucket == "" {
+			return fmt.Errorf("store: output %q has no bucket: use s3://bucket/prefix", output)
+		}
+	case strings.Contains(output, "://") && !strings.HasPrefix(output, "file://"):
+		return fmt.Errorf("store: unsupported output %q: use a folder or s3://bucket/prefix", output)
 	}
 	return nil
 }
