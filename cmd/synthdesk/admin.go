@@ -38,6 +38,7 @@ func newAdminTopologyCmd() *cobra.Command {
 	var o topologyFlags
 	cmd := &cobra.Command{
 		Use:   "topology [flags]",
+		Args:  noArgs,
 		Short: "show (and with --apply fix) how the cluster's streams and job store differ from the wanted settings",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return cmdAdminTopology(c.Context(), &o, c.OutOrStdout())

@@ -22,6 +22,7 @@ func newClassifyCmd() *cobra.Command {
 	var o classifyFlags
 	cmd := &cobra.Command{
 		Use:   "classify --in FILE [flags]",
+		Args:  noArgs,
 		Short: "label texts from a CSV or JSONL file with the rules",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return cmdClassify(c.Context(), &o, c.InOrStdin(), c.OutOrStdout())

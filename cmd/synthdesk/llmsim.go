@@ -31,6 +31,7 @@ func newLLMSimCmd() *cobra.Command {
 	var o llmSimFlags
 	cmd := &cobra.Command{
 		Use:   "llm-sim [flags]",
+		Args:  noArgs,
 		Short: "serve the Ollama and OpenAI chat protocols with simulated answers and faults",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return cmdLLMSim(c.Context(), &o, c.OutOrStdout(), c.ErrOrStderr())

@@ -36,6 +36,11 @@ func TestDispatch(t *testing.T) {
 		{name: "submit help lists the cluster", args: []string{"submit", "-h"}, wantCode: 0, wantErr: "-nats"},
 		{name: "submit rejects a bad flag", args: []string{"submit", "--bogus"}, wantCode: 2, wantErr: "unknown flag: --bogus"},
 		{name: "status help", args: []string{"status", "--help"}, wantCode: 0, wantErr: "-watch"},
+		{name: "submit takes no argument", args: []string{"submit", "extra"}, wantCode: 2, wantErr: `synthdesk submit: usage: unexpected argument "extra"`},
+		{name: "classify takes no argument", args: []string{"classify", "--in", "x.csv", "extra"}, wantCode: 2, wantErr: `unexpected argument "extra"`},
+		{name: "rules eval takes no argument", args: []string{"rules", "eval", "--data", "x.csv", "extra"}, wantCode: 2, wantErr: `unexpected argument "extra"`},
+		{name: "admin topology takes no argument", args: []string{"admin", "topology", "extra"}, wantCode: 2, wantErr: `unexpected argument "extra"`},
+		{name: "llm-sim takes no argument", args: []string{"llm-sim", "extra"}, wantCode: 2, wantErr: `unexpected argument "extra"`},
 		{name: "run refuses a negative price", args: []string{"run", "--out", t.TempDir(), "--price-in", "-1"}, wantCode: 1, wantErr: "llm.price_in"},
 	}
 	for _, tt := range tests {

@@ -84,6 +84,7 @@ func newRulesEvalCmd() *cobra.Command {
 	var o rulesEvalFlags
 	cmd := &cobra.Command{
 		Use:   "eval --data FILE.csv [flags]",
+		Args:  noArgs,
 		Short: "report the rules' accuracy, calibration, confusions and weakest rules on labeled data",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return rulesEval(&o, c.OutOrStdout())
@@ -140,6 +141,7 @@ func newRulesCalibrateCmd() *cobra.Command {
 	var o rulesCalibrateFlags
 	cmd := &cobra.Command{
 		Use:   "calibrate --data FILE.csv [flags]",
+		Args:  noArgs,
 		Short: "fit the rules' confidence calibration on labeled data and write it as YAML",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return rulesCalibrate(&o, c.OutOrStdout())

@@ -104,6 +104,7 @@ func newSubmitCmd() *cobra.Command {
 	var o submitFlags
 	cmd := &cobra.Command{
 		Use:   "submit [flags]",
+		Args:  noArgs,
 		Short: "send a generation request to a cluster and print the job id (--wait follows it)",
 		RunE: func(c *cobra.Command, _ []string) error {
 			return cmdSubmit(c.Context(), &o, c.Flags(), c.OutOrStdout(), c.ErrOrStderr())
