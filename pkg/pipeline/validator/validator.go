@@ -28,6 +28,10 @@ const ReasonDeadLetter = "dead_letter"
 // quality.min_score.
 const ReasonLowScore = "low_quality_score"
 
+// validatorMaxRetryDelay bounds the delay before a batch that failed is
+// delivered again (the delay doubles from the consumer's first one).
+const validatorMaxRetryDelay = 5 * time.Second
+
 // Config is the validator's settings.
 type Config struct {
 	// Judge optionally scores each record that passes the checks
@@ -90,6 +94,10 @@ func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
 		// classifier's dead letters are turned into rejections, and the job
 		// would wait for slots no one decides.
 		MaxDeliver: -1,
+		// Its failures pass (a ledger append racing a restarted replica,
+		// the bus back after a blip), and every record of the job waits on
+		// each batch: retry within seconds, not the default half minute.
+		NakMaxDelay: validatorMaxRetryDelay,
 	}, g.handle)
 	if derr := <-errc; err == nil {
 		err = derr
