@@ -63,6 +63,10 @@ type ConsumerSpec struct {
 	Log *zerolog.Logger
 }
 
+// pullExpiry is how long a pull request of a consumer without a priority
+// group waits for messages before the next one is sent.
+const pullExpiry = 5 * time.Second
+
 // DefaultConcurrency is the number of handler goroutines of a consumer
 // whose spec sets none.
 const DefaultConcurrency = 8
@@ -153,6 +157,12 @@ func (c *Conn) Run(ctx context.Context, spec ConsumerSpec, h Handler) error {
 		// so a replica with nothing to pull still renews it.
 		mopts = append(mopts, jetstream.PullPriorityGroup(spec.PriorityGroup),
 			jetstream.PullExpiry(max(spec.PinnedTTL/3, time.Second)))
+	} else {
+		// A pull request lost with a server that restarted is noticed by
+		// missed heartbeats, two of them (half the expiry each): with the
+		// library's 30 s expiry a consumer could stand idle for 30 s after
+		// a restart.
+		mopts = append(mopts, jetstream.PullExpiry(pullExpiry))
 	}
 	it, err := cons.Messages(mopts...)
 	if err != nil {
