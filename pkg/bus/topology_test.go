@@ -195,9 +195,10 @@ func TestNotReadyClassification(t *testing.T) {
 	}
 }
 
-// A service started before JetStream is up waits for it instead of
-// exiting: the server here enables JetStream only after the first wait.
-func TestConnectAndEnsureWaitForJetStream(t *testing.T) {
+// serverWithoutJetStream starts a NATS server with JetStream off, shut
+// down when the test ends.
+func serverWithoutJetStream(t *testing.T) *server.Server {
+	t.Helper()
 	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoLog: true, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
@@ -207,6 +208,13 @@ func TestConnectAndEnsureWaitForJetStream(t *testing.T) {
 	if !s.ReadyForConnections(10 * time.Second) {
 		t.Fatal("server not ready")
 	}
+	return s
+}
+
+// A service started before JetStream is up waits for it instead of
+// exiting: the server here enables JetStream only after the first wait.
+func TestConnectAndEnsureWaitForJetStream(t *testing.T) {
+	s := serverWithoutJetStream(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := bus.Connect(ctx, bus.Config{URL: s.ClientURL()}); !errors.Is(err, jetstream.ErrJetStreamNotEnabled) {
@@ -236,18 +244,10 @@ func TestConnectAndEnsureWaitForJetStream(t *testing.T) {
 
 // Waiting is bounded by the caller's context.
 func TestWaitForJetStreamEndsWithContext(t *testing.T) {
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("server not ready")
-	}
+	s := serverWithoutJetStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var waits atomic.Int32
-	_, err = bus.Connect(ctx, bus.Config{URL: s.ClientURL(), Waiting: func(string, error, time.Duration) {
+	_, err := bus.Connect(ctx, bus.Config{URL: s.ClientURL(), Waiting: func(string, error, time.Duration) {
 		if waits.Add(1) == 3 {
 			cancel()
 		}
