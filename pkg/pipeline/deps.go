@@ -87,7 +87,8 @@ func (l Layout) Validate() error {
 
 // Stage is one stage's adapter with its settings: each stage package's
 // Config is one. Validate checks the settings once defaults are applied;
-// Run consumes until ctx ends.
+// Run consumes until ctx ends. Assemble calls Run only once Validate and
+// Deps.Validate passed, so Run applies defaults and checks nothing again.
 type Stage interface {
 	Name() string
 	Validate() error

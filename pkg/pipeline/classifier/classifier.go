@@ -24,7 +24,6 @@ func (Config) Validate() error { return nil }
 
 // Run labels conversations and adds noise until ctx ends.
 func (Config) Run(ctx context.Context, cfg pipeline.Deps) error {
-	cfg.SetDefaults()
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {
 		return err

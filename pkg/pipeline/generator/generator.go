@@ -90,11 +90,7 @@ type settings struct {
 // Run serves the request and cancel subjects and fills generator tasks
 // until ctx ends.
 func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
-	d.SetDefaults()
 	c.SetDefaults()
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	cfg := settings{Deps: d, Config: c}
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {

@@ -89,11 +89,7 @@ type sink struct {
 // ctx ends. It checks the default output at start-up and fails fast on
 // wrong credentials or a missing bucket.
 func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
-	d.SetDefaults()
 	c.SetDefaults()
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	cfg := settings{Deps: d, Config: c}
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {

@@ -66,7 +66,6 @@ type gate struct {
 // letters of the generator and the classifier into rejections of their
 // slots, so a poisoned message never leaves a job short silently.
 func (c Config) Run(ctx context.Context, d pipeline.Deps) error {
-	d.SetDefaults()
 	cfg := settings{Deps: d, Config: c}
 	jobs, err := cfg.Conn.Jobs()
 	if err != nil {
